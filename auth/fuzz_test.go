@@ -1,0 +1,64 @@
+package auth
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// FuzzSessionVerify: no input panics, every rejection is ErrInvalidSession
+// without echoing the input, and only the genuinely issued token verifies
+// (the fuzzer cannot forge or malleate one).
+func FuzzSessionVerify(f *testing.F) {
+	clk := newClock()
+	s := newTestSessions(f, clk, NewMemoryStore(MemoryStoreConfig{}))
+	// Deterministic (fixed key, clock and claims): fuzz workers are separate
+	// processes and must agree on the one valid token.
+	good := craft(f, jwt.SigningMethodHS256, testKeyA.Secret, "k1", validClaims(clk.Now()))
+	want, err := s.Verify(bg, good)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	for _, tok := range sessionRejectCases(f, clk, good) {
+		f.Add(tok)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		got, err := s.Verify(bg, tok)
+		if err == nil {
+			if tok != good || got != want {
+				t.Fatalf("accepted a token that was never issued: %q", tok)
+			}
+			return
+		}
+		if !errors.Is(err, ErrInvalidSession) {
+			t.Fatalf("rejection %v does not match ErrInvalidSession", err)
+		}
+		if len(tok) >= 12 && strings.Contains(err.Error(), tok) {
+			t.Fatalf("error echoes the input")
+		}
+	})
+}
+
+// FuzzCSRFVerify: Verify accepts exactly Token(sessionID) for a non-empty
+// session id, and never panics.
+func FuzzCSRFVerify(f *testing.F) {
+	c, _ := NewCSRF(testCSRFSecret)
+	other, _ := NewCSRF(append([]byte("x"), testCSRFSecret...))
+	f.Add("sess-1", c.Token("sess-1"))
+	for _, tc := range csrfRejectCases(c, other) {
+		f.Add(tc[0], tc[1])
+	}
+	f.Fuzz(func(t *testing.T, sessionID, token string) {
+		err := c.Verify(sessionID, token)
+		want := sessionID != "" && token == c.Token(sessionID)
+		if (err == nil) != want {
+			t.Fatalf("Verify(%q, %q) = %v, want ok=%v", sessionID, token, err, want)
+		}
+		if err != nil && !errors.Is(err, ErrCSRF) {
+			t.Fatalf("rejection %v does not match ErrCSRF", err)
+		}
+	})
+}

@@ -1,0 +1,26 @@
+package auth
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// MaskEmail returns a form of email safe for logs: the first character of
+// the local part, "***", and the domain ("d***@example.com"). Input without
+// a usable local part and domain becomes "***". Control characters are
+// never copied through, so the result cannot forge log lines.
+func MaskEmail(email string) string {
+	email = strings.TrimSpace(email)
+	at := strings.LastIndexByte(email, '@')
+	if at <= 0 || at == len(email)-1 {
+		return "***"
+	}
+	r, _ := utf8.DecodeRuneInString(email)
+	domain := email[at+1:]
+	if r == utf8.RuneError || r < 0x20 || r == 0x7f || strings.ContainsFunc(domain, isControl) || len(domain) > 255 {
+		return "***"
+	}
+	return string(r) + "***@" + domain
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }

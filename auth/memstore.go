@@ -1,0 +1,197 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// MemoryStoreConfig configures a MemoryStore. The zero value is usable.
+type MemoryStoreConfig struct {
+	// MaxEntries bounds the number of keys held (default 100000). When full,
+	// expired entries are dropped first, then the soonest-expiring counter or
+	// rate-limit cell. Marks (locks, revocations) are never evicted early: a
+	// store full of marks fails with ErrStoreFull.
+	MaxEntries int
+	// Now is the clock Sweep uses (default time.Now). Store operations use
+	// the time their caller passes.
+	Now func() time.Time
+}
+
+// MemoryStore is a Store for a single process. It is safe for concurrent use.
+type MemoryStore struct {
+	mu      sync.Mutex
+	max     int
+	now     func() time.Time
+	entries map[string]*memEntry
+	swept   time.Time // last full sweep made by an insert
+}
+
+type memEntry struct {
+	count  int64
+	until  time.Time // window end, mark end, or GCRA expiry (== tat)
+	pinned bool      // marks: never evicted before they expire
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore(cfg MemoryStoreConfig) *MemoryStore {
+	if cfg.MaxEntries <= 0 {
+		cfg.MaxEntries = 100000
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &MemoryStore{max: cfg.MaxEntries, now: cfg.Now, entries: make(map[string]*memEntry)}
+}
+
+// Len returns the number of entries held, expired or not.
+func (m *MemoryStore) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.entries)
+}
+
+// Sweep drops every entry expired at the store's clock and returns how many.
+// Callers may run it periodically; inserts also sweep when the store is full.
+func (m *MemoryStore) Sweep() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.sweepLocked(m.now())
+}
+
+func (m *MemoryStore) sweepLocked(now time.Time) int {
+	n := 0
+	for k, e := range m.entries {
+		if !e.until.After(now) {
+			delete(m.entries, k)
+			n++
+		}
+	}
+	return n
+}
+
+// live returns the entry at key if it has not expired at now.
+func (m *MemoryStore) live(key string, now time.Time) *memEntry {
+	e := m.entries[key]
+	if e == nil || !e.until.After(now) {
+		return nil
+	}
+	return e
+}
+
+// put stores e at key, making room first when the store is full.
+func (m *MemoryStore) put(key string, e *memEntry, now time.Time) error {
+	if _, exists := m.entries[key]; !exists && len(m.entries) >= m.max {
+		if err := m.makeRoomLocked(now); err != nil {
+			return err
+		}
+	}
+	m.entries[key] = e
+	return nil
+}
+
+// makeRoomLocked frees at least one slot: expired entries first (a full
+// sweep, at most once a second so a flood of new keys cannot make every
+// insert O(n)), otherwise the soonest-expiring unpinned entry of a sample.
+func (m *MemoryStore) makeRoomLocked(now time.Time) error {
+	if now.Sub(m.swept) >= time.Second || now.Before(m.swept) {
+		m.swept = now
+		if m.sweepLocked(now) > 0 {
+			return nil
+		}
+	}
+	const sample = 32
+	var victim string
+	var victimUntil time.Time
+	seen := 0
+	for k, e := range m.entries {
+		if !e.until.After(now) {
+			victim = k
+			break
+		}
+		if e.pinned {
+			continue
+		}
+		if victim == "" || e.until.Before(victimUntil) {
+			victim, victimUntil = k, e.until
+		}
+		if seen++; seen >= sample {
+			break
+		}
+	}
+	if victim == "" {
+		return fmt.Errorf("%w: %d marks held", ErrStoreFull, len(m.entries))
+	}
+	delete(m.entries, victim)
+	return nil
+}
+
+// Incr implements Store.
+func (m *MemoryStore) Incr(_ context.Context, key string, now time.Time, window time.Duration) (int64, time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.live(key, now)
+	if e == nil {
+		e = &memEntry{until: now.Add(window)}
+		if err := m.put(key, e, now); err != nil {
+			return 0, time.Time{}, err
+		}
+	}
+	e.count++
+	return e.count, e.until, nil
+}
+
+// Mark implements Store.
+func (m *MemoryStore) Mark(_ context.Context, key string, now, until time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !until.After(now) {
+		delete(m.entries, key)
+		return nil
+	}
+	return m.put(key, &memEntry{until: until, pinned: true}, now)
+}
+
+// Marked implements Store.
+func (m *MemoryStore) Marked(_ context.Context, key string, now time.Time) (time.Time, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e := m.live(key, now); e != nil {
+		return e.until, true, nil
+	}
+	return time.Time{}, false, nil
+}
+
+// Delete implements Store.
+func (m *MemoryStore) Delete(_ context.Context, keys ...string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, k := range keys {
+		delete(m.entries, k)
+	}
+	return nil
+}
+
+// GCRA implements Store.
+func (m *MemoryStore) GCRA(_ context.Context, key string, now time.Time, interval time.Duration, burst int) (GCRAResult, error) {
+	if interval <= 0 || burst < 1 {
+		return GCRAResult{}, fmt.Errorf("%w: gcra interval and burst must be positive", ErrConfig)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var tat time.Time
+	e := m.live(key, now)
+	if e != nil {
+		tat = e.until
+	}
+	res, newTAT := gcraStep(tat, now, interval, burst)
+	if !res.Allowed {
+		return res, nil
+	}
+	if e != nil {
+		e.until = newTAT
+		return res, nil
+	}
+	return res, m.put(key, &memEntry{until: newTAT}, now)
+}

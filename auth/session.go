@@ -1,0 +1,306 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// sessionLeeway is the clock skew allowed on a session token's iat and exp.
+const sessionLeeway = 5 * time.Second
+
+// SessionKey is one HMAC key for session tokens. Its String and GoString
+// methods redact the secret.
+type SessionKey struct {
+	// ID is the key id written to the token's "kid" header.
+	ID string
+	// Secret is the HMAC-SHA256 key, at least 32 bytes of random data.
+	Secret []byte
+}
+
+// String implements fmt.Stringer without revealing the secret.
+func (k SessionKey) String() string { return "SessionKey{ID:" + k.ID + " Secret:[redacted]}" }
+
+// GoString implements fmt.GoStringer without revealing the secret.
+func (k SessionKey) GoString() string { return k.String() }
+
+// SessionConfig configures Sessions. Zero durations take the defaults noted.
+type SessionConfig struct {
+	// Keys verify tokens by "kid"; the first one also signs. Rotate by
+	// putting a new key first and keeping the old one until its tokens expire.
+	Keys []SessionKey
+	// Issuer and Audience are written to and required in every token.
+	Issuer, Audience string
+	// Lifetime is how long a token is valid (default 7 days).
+	Lifetime time.Duration
+	// UpdateAge is the token age after which Refresh re-issues it (default 1 day).
+	UpdateAge time.Duration
+	// MaxAge is the absolute session limit from sign-in (default 30 days):
+	// no refresh extends a session past AuthTime+MaxAge.
+	MaxAge time.Duration
+	// Store holds the revocation set. Required.
+	Store Store
+	// Secure sets the cookies' Secure flag and the "__Host-" name prefix.
+	// Turn it off only for plain-http local development.
+	Secure bool
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Session is a verified session.
+type Session struct {
+	// ID is the session id ("jti"); it stays the same across refreshes and
+	// is what Revoke and CSRF tokens bind to.
+	ID string
+	// UserID is the subject ("sub").
+	UserID, Role, Name, Email string
+	// IssuedAt and ExpiresAt bound this token; AuthTime is the sign-in time.
+	IssuedAt, ExpiresAt, AuthTime time.Time
+}
+
+// SessionUser is who a new session is for.
+type SessionUser struct {
+	UserID, Role, Name, Email string
+}
+
+type sessionClaims struct {
+	jwt.RegisteredClaims
+	Role     string `json:"role,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Email    string `json:"email,omitempty"`
+	AuthTime int64  `json:"auth_time"`
+}
+
+// Sessions issues, verifies, refreshes and revokes HS256 session tokens. It
+// is safe for concurrent use.
+type Sessions struct {
+	signKey   SessionKey
+	keys      map[string][]byte
+	cfg       SessionConfig
+	parser    *jwt.Parser
+	cookie    string
+	csrfName  string
+	revPrefix string
+}
+
+// NewSessions validates cfg, applies defaults and returns Sessions. Errors
+// match ErrConfig and list every problem.
+func NewSessions(cfg SessionConfig) (*Sessions, error) {
+	if cfg.Lifetime == 0 {
+		cfg.Lifetime = 7 * 24 * time.Hour
+	}
+	if cfg.UpdateAge == 0 {
+		cfg.UpdateAge = 24 * time.Hour
+	}
+	if cfg.MaxAge == 0 {
+		cfg.MaxAge = 30 * 24 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	var errs []error
+	bad := func(format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, a...)...))
+	}
+	if len(cfg.Keys) == 0 {
+		bad("session: at least one key is required")
+	}
+	keys := make(map[string][]byte, len(cfg.Keys))
+	for i, k := range cfg.Keys {
+		if k.ID == "" {
+			bad("session: key %d has no id", i)
+		}
+		if len(k.Secret) < 32 {
+			bad("session: key %q is shorter than 32 bytes", k.ID)
+		}
+		if _, dup := keys[k.ID]; dup {
+			bad("session: duplicate key id %q", k.ID)
+		}
+		keys[k.ID] = k.Secret
+	}
+	if cfg.Issuer == "" || cfg.Audience == "" {
+		bad("session: issuer and audience are required")
+	}
+	if cfg.Lifetime < 0 || cfg.UpdateAge < 0 || cfg.UpdateAge >= cfg.Lifetime || cfg.Lifetime > cfg.MaxAge {
+		bad("session: need 0 < UpdateAge < Lifetime <= MaxAge")
+	}
+	if cfg.Store == nil {
+		bad("session: a Store is required for revocation")
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	s := &Sessions{
+		signKey: cfg.Keys[0], keys: keys, cfg: cfg, revPrefix: "rev:",
+		cookie: "cgw_session", csrfName: "cgw_csrf",
+		parser: jwt.NewParser(
+			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+			jwt.WithExpirationRequired(), jwt.WithIssuedAt(),
+			jwt.WithIssuer(cfg.Issuer), jwt.WithAudience(cfg.Audience),
+			jwt.WithTimeFunc(cfg.Now), jwt.WithStrictDecoding(),
+			// Replicas' clocks differ a little; a token issued by one must
+			// verify on another at once (iat is in whole seconds).
+			jwt.WithLeeway(sessionLeeway),
+		),
+	}
+	if cfg.Secure {
+		s.cookie, s.csrfName = "__Host-"+s.cookie, "__Host-"+s.csrfName
+	}
+	return s, nil
+}
+
+func newSessionID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// now is the clock at the JWT's one-second precision, in UTC, so sessions
+// compare equal before and after a round trip through a token.
+func (s *Sessions) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Second) }
+
+// Issue starts a new session for u and returns its signed token.
+func (s *Sessions) Issue(_ context.Context, u SessionUser) (string, Session, error) {
+	if u.UserID == "" {
+		return "", Session{}, fmt.Errorf("%w: session: user id is required", ErrConfig)
+	}
+	now := s.now()
+	sess := Session{
+		ID: newSessionID(), UserID: u.UserID, Role: u.Role, Name: u.Name, Email: u.Email,
+		IssuedAt: now, ExpiresAt: now.Add(s.cfg.Lifetime), AuthTime: now,
+	}
+	tok, err := s.sign(sess)
+	return tok, sess, err
+}
+
+func (s *Sessions) sign(sess Session) (string, error) {
+	c := sessionClaims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: s.cfg.Issuer, Subject: sess.UserID, Audience: jwt.ClaimStrings{s.cfg.Audience},
+			ExpiresAt: jwt.NewNumericDate(sess.ExpiresAt), IssuedAt: jwt.NewNumericDate(sess.IssuedAt), ID: sess.ID,
+		},
+		Role: sess.Role, Name: sess.Name, Email: sess.Email, AuthTime: sess.AuthTime.Unix(),
+	}
+	t := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
+	t.Header["kid"] = s.signKey.ID
+	tok, err := t.SignedString(s.signKey.Secret)
+	if err != nil {
+		return "", fmt.Errorf("auth: signing session: %w", err)
+	}
+	return tok, nil
+}
+
+func (s *Sessions) keyFunc(t *jwt.Token) (any, error) {
+	kid, _ := t.Header["kid"].(string)
+	if k, ok := s.keys[kid]; ok {
+		return k, nil
+	}
+	return nil, errUnknownKid
+}
+
+// Verify checks a session token: HS256 only, a known kid, signature,
+// issuer, audience, expiry (required) and iat with 5 s of clock-skew
+// leeway, the absolute MaxAge, and revocation.
+// Rejections match ErrInvalidSession (revoked ones also ErrSessionRevoked);
+// a failing Store returns an error matching ErrStore instead.
+func (s *Sessions) Verify(ctx context.Context, token string) (Session, error) {
+	var c sessionClaims
+	if _, err := s.parser.ParseWithClaims(token, &c, s.keyFunc); err != nil {
+		return Session{}, fmt.Errorf("%w: %w", ErrInvalidSession, jwtCause(err))
+	}
+	if c.ID == "" || c.Subject == "" || c.AuthTime <= 0 || c.IssuedAt == nil {
+		return Session{}, fmt.Errorf("%w: %w", ErrInvalidSession, errMissingClaim)
+	}
+	now := s.cfg.Now()
+	sess := Session{
+		ID: c.ID, UserID: c.Subject, Role: c.Role, Name: c.Name, Email: c.Email,
+		IssuedAt: c.IssuedAt.UTC(), ExpiresAt: c.ExpiresAt.UTC(), AuthTime: time.Unix(c.AuthTime, 0).UTC(),
+	}
+	if !now.Before(sess.AuthTime.Add(s.cfg.MaxAge)) {
+		return Session{}, fmt.Errorf("%w: %w", ErrInvalidSession, errExpired)
+	}
+	_, revoked, err := s.cfg.Store.Marked(ctx, s.revPrefix+sess.ID, now)
+	if err != nil {
+		return Session{}, fmt.Errorf("auth: checking revocation: %w", err)
+	}
+	if revoked {
+		return Session{}, ErrSessionRevoked
+	}
+	return sess, nil
+}
+
+// Refresh implements the sliding window: a session whose token is older than
+// UpdateAge gets a new token (same session id) valid for Lifetime more, but
+// never past AuthTime+MaxAge. refreshed is false, and token empty, when no
+// new token is due. sess must come from Verify.
+func (s *Sessions) Refresh(_ context.Context, sess Session) (string, Session, bool, error) {
+	now := s.now()
+	if now.Sub(sess.IssuedAt) < s.cfg.UpdateAge {
+		return "", sess, false, nil
+	}
+	limit := sess.AuthTime.Add(s.cfg.MaxAge)
+	if !now.Before(limit) {
+		return "", sess, false, fmt.Errorf("%w: %w", ErrInvalidSession, errExpired)
+	}
+	next := sess
+	next.IssuedAt, next.ExpiresAt = now, minTime(now.Add(s.cfg.Lifetime), limit)
+	if !next.ExpiresAt.After(sess.ExpiresAt) {
+		return "", sess, false, nil
+	}
+	tok, err := s.sign(next)
+	if err != nil {
+		return "", sess, false, err
+	}
+	return tok, next, true, nil
+}
+
+// Revoke ends the session: every token carrying its id fails Verify with
+// ErrSessionRevoked. The mark stays until the last such token could expire
+// (the later of sess.ExpiresAt and min(now+Lifetime, AuthTime+MaxAge), plus
+// the clock-skew leeway).
+func (s *Sessions) Revoke(ctx context.Context, sess Session) error {
+	now := s.cfg.Now()
+	until := minTime(now.Add(s.cfg.Lifetime), sess.AuthTime.Add(s.cfg.MaxAge))
+	if sess.ExpiresAt.After(until) {
+		until = sess.ExpiresAt
+	}
+	if err := s.cfg.Store.Mark(ctx, s.revPrefix+sess.ID, now, until.Add(sessionLeeway+time.Second)); err != nil {
+		return fmt.Errorf("auth: revoking session: %w", err)
+	}
+	return nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// jwtCause translates a jwt/v5 error into this package's causes, so no
+// library text (which may quote token bytes) reaches callers.
+func jwtCause(err error) error {
+	switch {
+	case errors.Is(err, errUnknownKid):
+		return errUnknownKid
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return errExpired
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued), errors.Is(err, jwt.ErrTokenNotValidYet):
+		return errNotYetValid
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		return errBadSignature
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+		return errWrongIssuer
+	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+		return errWrongAud
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		return errMissingClaim
+	default:
+		return errMalformed
+	}
+}

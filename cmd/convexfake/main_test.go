@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"convexgw/convexclient/convextest"
+	"convexgw/gateway/devbackend"
+)
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+		check   func(options) bool
+	}{
+		{"dev", []string{"-dev"}, "", func(o options) bool { return o.dev && o.addr == "127.0.0.1:3210" }},
+		{"cassettes", []string{"-cassettes", "d", "-addr", "127.0.0.1:0", "-repeat"}, "", func(o options) bool { return o.cassettes == "d" && o.repeat }},
+		{"record runner", []string{"-record", "-upstream", "http://127.0.0.1:1"}, "", func(o options) bool {
+			return o.out == "testdata/cassettes" && o.normalizeMode() == convextest.NormalizeOff
+		}},
+		{"record real", []string{"-record", "-upstream", "https://x.convex.cloud", "-no-reset"}, "", func(o options) bool {
+			return o.normalizeMode() == convextest.NormalizeMap
+		}},
+		{"record forced map", []string{"-record", "-upstream", "u", "-normalize", "map"}, "", func(o options) bool {
+			return o.normalizeMode() == convextest.NormalizeMap
+		}},
+		{"no mode", nil, "exactly one", nil},
+		{"two modes", []string{"-dev", "-list"}, "exactly one", nil},
+		{"record without upstream", []string{"-record"}, "-upstream", nil},
+		{"bad normalize", []string{"-record", "-upstream", "u", "-normalize", "x"}, "-normalize", nil},
+		{"stray args", []string{"-dev", "extra"}, "unexpected", nil},
+		{"unknown flag", []string{"-nope"}, "not defined", nil},
+		{"proxy without record", []string{"-dev", "-proxy"}, "-proxy only", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := parseFlags(tc.args, io.Discard)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || !tc.check(o) {
+				t.Fatalf("%+v, %v", o, err)
+			}
+		})
+	}
+}
+
+func TestRunList(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-list"}, &out, io.Discard, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range scenarioNames() {
+		if !strings.Contains(out.String(), name) {
+			t.Errorf("-list lacks %s", name)
+		}
+	}
+}
+
+func TestSelectScenarios(t *testing.T) {
+	if all, _ := selectScenarios(""); len(all) != len(scenarios()) {
+		t.Error("empty selection is not all")
+	}
+	got, err := selectScenarios("tasks, login")
+	if err != nil || len(got) != 2 || got[0].name != "tasks" {
+		t.Fatalf("%v %v", got, err)
+	}
+	if _, err := selectScenarios("nope"); err == nil || !strings.Contains(err.Error(), "have:") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRunRecordRealNeedsDeployKey(t *testing.T) {
+	err := run(context.Background(), []string{"-record", "-upstream", "http://127.0.0.1:1", "-no-reset"}, io.Discard, io.Discard, func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "CONVEX_DEPLOY_KEY") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// startRun runs convexfake with args until the test ends and returns the
+// URL it prints.
+func startRun(t *testing.T, args []string, env map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, args, pw, io.Discard, func(k string) string { return env[k] })
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("run did not stop")
+		}
+	})
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, "http://") {
+			go func() { _, _ = io.Copy(io.Discard, pr) }()
+			return line
+		}
+	}
+	t.Fatalf("no URL printed: %v", <-done)
+	return ""
+}
+
+func postJSON(t *testing.T, url, body, authz string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestRunServesCassettes(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "cassettes")
+	url := startRun(t, []string{"-cassettes", dir, "-addr", "127.0.0.1:0"}, nil)
+	status, body := postJSON(t, url+"/api/query", `{"path":"auth:getUserByEmail","args":{"email":"nobody@demo.test"}}`, "Convex whatever")
+	if status != 200 || body != `{"status":"success","value":null}` {
+		t.Fatalf("%d %s", status, body)
+	}
+	status, body = postJSON(t, url+"/api/query", `{"path":"auth:getUserByEmail","args":{"email":"someone@else.test"}}`, "Convex whatever")
+	if status != 404 || !strings.Contains(body, "UnrecordedRequest") || !strings.Contains(body, "nearest recording") {
+		t.Fatalf("%d %s", status, body)
+	}
+}
+
+func TestRunServesDev(t *testing.T) {
+	url := startRun(t, []string{"-dev", "-addr", "127.0.0.1:0"}, map[string]string{"CONVEX_DEPLOY_KEY": "dev-key"})
+	status, body := postJSON(t, url+"/api/query", `{"path":"auth:getUserByEmail","args":{"email":"member@demo.test"},"format":"convex_encoded_json"}`, "Convex dev-key")
+	if status != 200 || !strings.Contains(body, `"email":"member@demo.test"`) {
+		t.Fatalf("%d %s", status, body)
+	}
+	status, _ = postJSON(t, url+"/api/query", `{"path":"auth:getUserByEmail","args":{"email":"member@demo.test"}}`, "Convex wrong-key")
+	if status != 401 {
+		t.Fatalf("wrong key: %d", status)
+	}
+}
+
+func TestRunBadCassetteDir(t *testing.T) {
+	err := run(context.Background(), []string{"-cassettes", t.TempDir(), "-addr", "127.0.0.1:0"}, io.Discard, io.Discard, func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "no cassettes") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRunRecordProxy(t *testing.T) {
+	up := devUpstream(t, devbackend.Options{RunnerClock: true, IDs: devbackend.ConvexTestIDs})
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	env := map[string]string{"CONVEX_RUNNER_ADMIN_KEY": testKey}
+	go func() {
+		done <- run(ctx, []string{"-record", "-proxy", "-upstream", up, "-scenario", "manual", "-addr", "127.0.0.1:0", "-out", out},
+			pw, io.Discard, func(k string) string { return env[k] })
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("no URL: %v / %v", err, <-done)
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	url := strings.TrimSpace(line)
+	status, body := postJSON(t, url+"/api/query", `{"path":"auth:getUserByEmail","args":{"email":"member@demo.test"}}`, "Convex any-key-the-proxy-replaces")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if status != 200 || !strings.Contains(body, `"email":"member@demo.test"`) {
+		t.Fatalf("%d %s", status, body)
+	}
+	c, err := convextest.LoadCassette(filepath.Join(out, "manual.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Interactions) != 1 || c.Interactions[0].Response.Body != body || c.Interactions[0].Request.Auth != convextest.AuthAdmin {
+		t.Fatalf("cassette %+v", c)
+	}
+}

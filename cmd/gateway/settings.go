@@ -1,0 +1,189 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"convexgw/gateway"
+)
+
+// setting binds one Config field to an environment variable and a flag.
+type setting struct {
+	env, flag, usage string
+	v                flag.Value
+}
+
+// settings is the one table of configuration inputs: environment variable,
+// flag, help. Defaults come from gateway.Defaults, nowhere else.
+func settings(c *gateway.Config) []setting {
+	return []setting{
+		{"DEV", "dev", "run with the embedded dev backend, ephemeral keys, plain-http cookies", (*boolValue)(&c.Dev)},
+		{"CONVEX_URL", "convex-url", "Convex deployment URL (empty: start without a backend)", (*stringValue)(&c.ConvexURL)},
+		{"CONVEX_DEPLOY_KEY", "convex-deploy-key", "Convex deploy key (secret)", (*secretValue)(&c.ConvexDeployKey)},
+		{"CONVEX_ALLOWED_HOSTS", "convex-allowed-hosts", "self-hosted Convex hosts allowed besides *.convex.cloud (comma-separated)", (*listValue)(&c.ConvexAllowedHosts)},
+		{"CONVEX_TIMEOUT", "convex-timeout", "timeout of one Convex call", (*durationValue)(&c.ConvexTimeout)},
+		{"BREAKER_FAILURES", "breaker-failures", "consecutive backend outages that open the circuit breaker", (*intValue)(&c.BreakerFailures)},
+		{"BREAKER_OPEN_TIMEOUT", "breaker-open-timeout", "how long the breaker stays open before probing", (*durationValue)(&c.BreakerOpenTimeout)},
+		{"FUNCTION_SPEC_FILE", "function-spec-file", "`npx convex function-spec` output to check bindings against", (*stringValue)(&c.FunctionSpecFile)},
+		{"FUNCTION_SPEC_STRICT", "function-spec-strict", "refuse to start on a binding mismatch (else warn)", (*boolValue)(&c.FunctionSpecStrict)},
+		{"IDENTITY_MODE", "identity-mode", "how Convex learns the caller: jwt or admin", (*stringValue)(&c.IdentityMode)},
+		{"PUBLIC_URL", "public-url", "the gateway's public URL (token issuer, JWKS base)", (*stringValue)(&c.PublicURL)},
+		{"LISTEN_ADDR", "listen", "listen address host:port", (*stringValue)(&c.ListenAddr)},
+		{"ALLOWED_ORIGINS", "allowed-origins", "origins allowed with credentials (comma-separated; empty: PUBLIC_URL's)", (*listValue)(&c.AllowedOrigins)},
+		{"TRUSTED_PROXIES", "trusted-proxies", "proxy IPs/CIDRs whose X-Forwarded-For is believed (comma-separated)", (*listValue)(&c.TrustedProxies)},
+		{"PROTECTED_PREFIXES", "protected-prefixes", "page prefixes that redirect to /sign-in without a session", (*listValue)(&c.ProtectedPrefixes)},
+		{"SESSION_SECRET", "session-secret", "session signing secret, ≥ 32 bytes (secret)", (*secretValue)(&c.SessionSecret)},
+		{"CSRF_SECRET", "csrf-secret", "CSRF token secret, ≥ 32 bytes (secret)", (*secretValue)(&c.CSRFSecret)},
+		{"SESSION_TTL", "session-ttl", "session token lifetime", (*durationValue)(&c.SessionTTL)},
+		{"SESSION_REFRESH_AFTER", "session-refresh-after", "token age after which a request slides the session", (*durationValue)(&c.SessionRefreshAfter)},
+		{"SESSION_MAX_AGE", "session-max-age", "absolute session limit from sign-in", (*durationValue)(&c.SessionMaxAge)},
+		{"SECURE_COOKIES", "secure-cookies", "Secure cookies with the __Host- prefix (off only for plain-http dev)", (*boolValue)(&c.SecureCookies)},
+		{"SIGNING_KEY_FILE", "signing-key-file", "PEM private key (RS256 or ES256) signing Convex tokens", (*stringValue)(&c.SigningKeyFile)},
+		{"VERIFY_KEY_FILES", "verify-key-files", "extra PEM keys published in the JWKS during a rotation (comma-separated)", (*listValue)(&c.VerifyKeyFiles)},
+		{"CONVEX_TOKEN_TTL", "convex-token-ttl", "lifetime of gateway-signed Convex tokens", (*durationValue)(&c.ConvexTokenTTL)},
+		{"BCRYPT_COST", "bcrypt-cost", "bcrypt cost of new hashes (lower stored costs are re-hashed on login)", (*intValue)(&c.BcryptCost)},
+		{"BCRYPT_WORKERS", "bcrypt-workers", "concurrent bcrypt operations", (*intValue)(&c.BcryptWorkers)},
+		{"BCRYPT_MAX_WAIT", "bcrypt-max-wait", "wait for a bcrypt slot before answering 503", (*durationValue)(&c.BcryptMaxWait)},
+		{"LOCKOUT_MAX_FAILURES", "lockout-max-failures", "failed logins that lock an account", (*intValue)(&c.LockoutMax)},
+		{"LOCKOUT_WINDOW", "lockout-window", "window counting failed logins", (*durationValue)(&c.LockoutWindow)},
+		{"LOCKOUT_DURATION", "lockout-duration", "how long a lock lasts", (*durationValue)(&c.LockoutFor)},
+		{"LOGIN_RATE", "login-rate", "logins per minute per client IP", (*floatValue)(&c.LoginRate)},
+		{"LOGIN_BURST", "login-burst", "login burst per client IP", (*intValue)(&c.LoginBurst)},
+		{"API_RATE", "api-rate", "API requests per second per client IP (0: off)", (*floatValue)(&c.APIRate)},
+		{"API_BURST", "api-burst", "API burst per client IP", (*intValue)(&c.APIBurst)},
+		{"REDIS_URL", "redis-url", "redis:// URL sharing limits, lockouts and revocations across replicas (secret)", (*secretValue)(&c.RedisURL)},
+		{"BODY_LIMIT", "body-limit", "maximum request body in bytes", (*int64Value)(&c.BodyLimitBytes)},
+		{"READ_HEADER_TIMEOUT", "read-header-timeout", "http.Server ReadHeaderTimeout", (*durationValue)(&c.ReadHeaderTimeout)},
+		{"READ_TIMEOUT", "read-timeout", "http.Server ReadTimeout", (*durationValue)(&c.ReadTimeout)},
+		{"WRITE_TIMEOUT", "write-timeout", "http.Server WriteTimeout", (*durationValue)(&c.WriteTimeout)},
+		{"IDLE_TIMEOUT", "idle-timeout", "http.Server IdleTimeout", (*durationValue)(&c.IdleTimeout)},
+		{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "graceful shutdown deadline", (*durationValue)(&c.ShutdownTimeout)},
+		{"SECONDARY_WORKERS", "secondary-workers", "secondary mutation workers", (*intValue)(&c.SecondaryWorkers)},
+		{"SECONDARY_QUEUE", "secondary-queue", "secondary mutation queue size (full: dropped)", (*intValue)(&c.SecondaryQueue)},
+		{"SECONDARY_ATTEMPTS", "secondary-attempts", "attempts per secondary mutation", (*intValue)(&c.SecondaryAttempts)},
+		{"SECONDARY_TIMEOUT", "secondary-timeout", "timeout per secondary mutation attempt", (*durationValue)(&c.SecondaryTimeout)},
+		{"LOG_LEVEL", "log-level", "debug, info, warn or error", (*stringValue)(&c.LogLevel)},
+		{"LOG_FORMAT", "log-format", "json or console", (*stringValue)(&c.LogFormat)},
+	}
+}
+
+// cmdFlags are the flags of the command itself, not configuration.
+type cmdFlags struct {
+	checkConfig bool // validate, print the redacted configuration, exit
+	healthcheck bool // GET /healthz of the local gateway, exit 0 or 1
+}
+
+// loadConfig builds the configuration: defaults, then the environment, then
+// flags. Every bad value is reported (errors.Join), naming the variable or
+// flag, never quoting a secret.
+func loadConfig(args []string, lookupEnv func(string) (string, bool), fs *flag.FlagSet) (gateway.Config, cmdFlags, error) {
+	cfg := gateway.Defaults()
+	var cf cmdFlags
+	var errs []error
+	for _, s := range settings(&cfg) {
+		if v, ok := lookupEnv(s.env); ok {
+			if err := s.v.Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", s.env, err))
+			}
+		}
+		fs.Var(s.v, s.flag, s.usage+" (env "+s.env+")")
+	}
+	fs.BoolVar(&cf.checkConfig, "check-config", false, "validate the configuration, print it (secrets redacted) and exit")
+	fs.BoolVar(&cf.healthcheck, "healthcheck", false, "check GET /healthz on the local listen address and exit 0 (healthy) or 1")
+	if len(errs) > 0 {
+		return cfg, cf, errors.Join(errs...)
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, cf, err
+	}
+	return cfg, cf, nil
+}
+
+type stringValue string
+
+func (v *stringValue) String() string     { return string(*v) }
+func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+
+type secretValue gateway.Secret
+
+func (v *secretValue) String() string     { return gateway.Secret(*v).String() }
+func (v *secretValue) Set(s string) error { *v = secretValue(s); return nil }
+
+type boolValue bool
+
+func (v *boolValue) String() string { return strconv.FormatBool(bool(*v)) }
+func (v *boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New("must be true or false")
+	}
+	*v = boolValue(b)
+	return nil
+}
+func (v *boolValue) IsBoolFlag() bool { return true }
+
+type intValue int
+
+func (v *intValue) String() string { return strconv.Itoa(int(*v)) }
+func (v *intValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("must be an integer")
+	}
+	*v = intValue(n)
+	return nil
+}
+
+type int64Value int64
+
+func (v *int64Value) String() string { return strconv.FormatInt(int64(*v), 10) }
+func (v *int64Value) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return errors.New("must be an integer")
+	}
+	*v = int64Value(n)
+	return nil
+}
+
+type floatValue float64
+
+func (v *floatValue) String() string { return strconv.FormatFloat(float64(*v), 'g', -1, 64) }
+func (v *floatValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return errors.New("must be a number")
+	}
+	*v = floatValue(f)
+	return nil
+}
+
+type durationValue time.Duration
+
+func (v *durationValue) String() string { return time.Duration(*v).String() }
+func (v *durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("must be a duration such as 10s or 5m")
+	}
+	*v = durationValue(d)
+	return nil
+}
+
+type listValue []string
+
+func (v *listValue) String() string { return strings.Join(*v, ",") }
+func (v *listValue) Set(s string) error {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	*v = out
+	return nil
+}

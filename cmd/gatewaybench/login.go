@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// account is a demo login with a valid password (gateway/devbackend seed).
+type account struct{ email, password string }
+
+// benchAccounts are the active demo accounts; logins rotate over them.
+var benchAccounts = []account{
+	{"admin@demo.test", "demo-admin-pass"},
+	{"manager@demo.test", "demo-manager-pass"},
+	{"member@demo.test", "demo-member-pass"},
+}
+
+func loginBody(a account) []byte {
+	b, _ := json.Marshal(map[string]string{"email": a.email, "password": a.password})
+	return b
+}
+
+// loginTargets are login requests rotating over the demo accounts.
+func loginTargets(base string) []vegeta.Target {
+	out := make([]vegeta.Target, 0, len(benchAccounts))
+	for _, a := range benchAccounts {
+		out = append(out, vegeta.Target{Method: http.MethodPost, URL: base + "/api/auth/login",
+			Body: loginBody(a), Header: http.Header{"Content-Type": {"application/json"}}})
+	}
+	return out
+}
+
+// login signs a in and returns the Cookie header value of the session.
+func login(ctx context.Context, base string, a account) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/auth/login", bytes.NewReader(loginBody(a)))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return "", fmt.Errorf("login: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("login as %s: %d %s", a.email, resp.StatusCode, body)
+	}
+	return cookieHeader(resp.Cookies())
+}
+
+// cookieHeader renders the cookies a response set as one Cookie header.
+func cookieHeader(cs []*http.Cookie) (string, error) {
+	var parts []string
+	for _, c := range cs {
+		if c.Value != "" && c.MaxAge >= 0 {
+			parts = append(parts, c.Name+"="+c.Value)
+		}
+	}
+	if len(parts) == 0 {
+		return "", fmt.Errorf("login set no cookie")
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "; "), nil
+}
+
+// getOK does GET url with the cookie and returns the body of a 200 answer.
+func getOK(ctx context.Context, url, cookie string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Cookie", cookie)
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %d %s", url, resp.StatusCode, body)
+	}
+	return body, nil
+}
+
+// bcryptVerifyTime measures one bcrypt verify at cost in this process: the
+// median of n sequential CompareHashAndPassword calls.
+func bcryptVerifyTime(cost, n int) (time.Duration, error) {
+	pw := []byte("bench-password-" + randomHex(4))
+	hash, err := bcrypt.GenerateFromPassword(pw, cost)
+	if err != nil {
+		return 0, fmt.Errorf("bcrypt: %w", err)
+	}
+	times := make([]time.Duration, 0, n)
+	for range n {
+		start := time.Now()
+		if err := bcrypt.CompareHashAndPassword(hash, pw); err != nil {
+			return 0, fmt.Errorf("bcrypt verify: %w", err)
+		}
+		times = append(times, time.Since(start))
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	return times[len(times)/2], nil
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// merge appends the hits of b to a and adds the spans (rounds of one phase).
+func merge(a, b *sample) *sample {
+	if a == nil {
+		return b
+	}
+	a.hits = append(a.hits, b.hits...)
+	a.span += b.span
+	for k, v := range b.errs {
+		if a.errs == nil {
+			a.errs = map[string]int{}
+		}
+		a.errs[k] += v
+	}
+	return a
+}
+
+// proxiedQuery is P1: GET /api/tasks through the gateway versus the same
+// tasks:list call sent straight to the fake, both in max-rate mode with the
+// same number of workers. Two alternating rounds each, after a warm-up, so
+// a drift of the shared machine hits both sides alike.
+func (b *bench) proxiedQuery(ctx context.Context) figure {
+	const id, name, target = "P1", "proxied/direct throughput", "≥ 0.70"
+	direct, err := b.directTarget()
+	if err != nil {
+		return failed(id, name, target, err)
+	}
+	workers := uint64(b.opt.concurrency)
+	gw := load{name: "p1-gateway", targets: []vegeta.Target{b.tasksTarget()}, workers: workers, duration: b.opt.duration / 2}
+	dl := load{name: "p1-direct", targets: []vegeta.Target{direct}, workers: workers, duration: b.opt.duration / 2}
+	for _, l := range []load{gw, dl} { // warm-up: connections, caches, JIT-free but GC-sized heaps
+		w := l
+		w.duration = b.opt.duration / 5
+		if _, err := attack(ctx, w); err != nil {
+			return failed(id, name, target, err)
+		}
+	}
+	var gs, ds *sample
+	for range 2 {
+		s, err := attack(ctx, dl)
+		if err != nil {
+			return failed(id, name, target, err)
+		}
+		ds = merge(ds, s)
+		if s, err = attack(ctx, gw); err != nil {
+			return failed(id, name, target, err)
+		}
+		gs = merge(gs, s)
+	}
+	b.rep.addPhase(ds)
+	b.rep.addPhase(gs)
+	dThr, gThr := ds.throughput(is2xx), gs.throughput(is2xx)
+	if dThr == 0 {
+		return failed(id, name, target, fmt.Errorf("direct phase had no successful answer: %v", ds.codes()))
+	}
+	ratio := gThr / dThr
+	dP50, gP50 := ds.pct(50, is2xx), gs.pct(50, is2xx)
+	bad := gs.count(not(is2xx)) + ds.count(not(is2xx))
+	return figure{ID: id, Name: name, Value: ratio, Unit: "×", Target: target, Measured: true,
+		Pass: ratio >= 0.7 && bad == 0,
+		Detail: fmt.Sprintf("gateway %.0f/s vs direct %.0f/s at %d workers; p50 %.0f vs %.0f µs (added %.0f µs); %d non-2xx",
+			gThr, dThr, workers, us(gP50), us(dP50), us(gP50-dP50), bad),
+		Extra: map[string]float64{"gatewayRps": gThr, "directRps": dThr, "gatewayP50us": us(gP50),
+			"directP50us": us(dP50), "addedP50us": us(gP50 - dP50), "non2xx": float64(bad)}}
+}
+
+// loginThroughput is P2: successful logins per second (max rate, workers =
+// 2× the gateway's bcrypt pool, so the pool is always busy without anyone
+// waiting long) against the bcrypt bound CPUs ÷ one cost-10 verify. The
+// verify is timed in this process right before and right after the login
+// phase and the two medians averaged, so a shared machine's load drifts into
+// both sides of the ratio alike.
+func (b *bench) loginThroughput(ctx context.Context) figure {
+	const id, name, target = "P2", "login/bcrypt bound", "≥ 0.90"
+	l := load{name: "p2-login", targets: loginTargets(b.base), workers: uint64(2 * runtime.NumCPU()), duration: b.opt.duration}
+	warm := l
+	warm.duration = b.opt.duration / 5
+	if _, err := attack(ctx, warm); err != nil {
+		return failed(id, name, target, err)
+	}
+	before, err := bcryptVerifyTime(10, 7)
+	if err != nil {
+		return failed(id, name, target, err)
+	}
+	s, err := attack(ctx, l)
+	if err != nil {
+		return failed(id, name, target, err)
+	}
+	after, err := bcryptVerifyTime(10, 7)
+	if err != nil {
+		return failed(id, name, target, err)
+	}
+	b.rep.addPhase(s)
+	verify := (before + after) / 2
+	bound := float64(runtime.NumCPU()) / verify.Seconds()
+	thr := s.throughput(isCode(200))
+	ratio := thr / bound
+	bad := s.count(not(isCode(200)))
+	return figure{ID: id, Name: name, Value: ratio, Unit: "×", Target: target, Measured: true,
+		Pass: ratio >= 0.9 && bad == 0,
+		Detail: fmt.Sprintf("%.1f logins/s vs bound %.1f/s (%d CPUs ÷ %.1f ms per cost-10 verify: %.1f before, %.1f after); login p50 %.0f ms; %d non-200",
+			thr, bound, runtime.NumCPU(), ms(verify), ms(before), ms(after), ms(s.pct(50, nil)), bad),
+		Extra: map[string]float64{"loginsPerSec": thr, "boundPerSec": bound, "verifyMs": ms(verify),
+			"verifyBeforeMs": ms(before), "verifyAfterMs": ms(after), "non200": float64(bad)}}
+}
+
+// documented is an answer a storm may give: 429 or 503 with Retry-After.
+func documented(h hit) bool { return (h.code == 429 || h.code == 503) && h.retryAfter }
+
+// stormIsolation is P3: the p99 of GET /api/tasks at a fixed rate while
+// logins (max rate, 8 workers per CPU) saturate the bcrypt pool, versus its
+// p99 at the same rate without them. Any answer other than 2xx or a
+// documented 429/503 with Retry-After is a failure, on either route.
+func (b *bench) stormIsolation(ctx context.Context) figure {
+	const id, name, target = "P3", "storm p99 / unloaded p99", "≤ 2.0, 0 failures"
+	tasks := load{name: "p3-tasks-unloaded", targets: []vegeta.Target{b.tasksTarget()}, workers: 8,
+		rate: b.opt.rate, duration: b.opt.duration}
+	calm, err := attack(ctx, tasks)
+	if err != nil {
+		return failed(id, name, target, err)
+	}
+	tasks.name = "p3-tasks-storm"
+	storm := load{name: "p3-login-storm", targets: loginTargets(b.base), workers: uint64(8 * runtime.NumCPU()),
+		duration: b.opt.duration}
+	both, err := attackTogether(ctx, tasks, storm)
+	if err != nil {
+		return failed(id, name, target, err)
+	}
+	during, logins := both[0], both[1]
+	b.rep.addPhase(calm)
+	b.rep.addPhase(during)
+	b.rep.addPhase(logins)
+	ok := func(h hit) bool { return is2xx(h) || documented(h) }
+	failures := during.count(not(ok)) + logins.count(not(ok)) + calm.count(not(ok))
+	p99Calm, p99Storm := calm.pct(99, nil), during.pct(99, nil)
+	if p99Calm <= 0 {
+		return failed(id, name, target, fmt.Errorf("no unloaded answers"))
+	}
+	ratio := float64(p99Storm) / float64(p99Calm)
+	return figure{ID: id, Name: name, Value: ratio, Unit: "×", Target: target, Measured: true,
+		Pass: ratio <= 2 && failures == 0,
+		Detail: fmt.Sprintf("tasks p99 %.2f ms during %.0f logins/s (%d answered 429/503) vs %.2f ms unloaded at %d req/s; %d failures",
+			ms(p99Storm), logins.throughput(isCode(200)), logins.count(documented), ms(p99Calm), b.opt.rate, failures),
+		Extra: map[string]float64{"p99StormMs": ms(p99Storm), "p99UnloadedMs": ms(p99Calm),
+			"loginsPerSec": logins.throughput(isCode(200)), "loginsShed": float64(logins.count(documented)),
+			"failures": float64(failures)}}
+}

@@ -1,0 +1,200 @@
+package convexclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// Client calls the functions of one Convex deployment over its HTTP API. It
+// is safe for concurrent use and meant to be built once and reused: it holds
+// the connection pool and the deployment's circuit breaker.
+type Client struct {
+	resolve func() (Config, error)
+	eng     atomic.Pointer[engine]
+	mu      sync.Mutex // serialises resolution
+}
+
+// engine is an immutable, validated configuration plus its runtime parts.
+type engine struct {
+	cfg          Config
+	base         string
+	endpoints    [KindAction + 1]string
+	hc           *http.Client
+	br           *breaker
+	clientHeader []string
+	adminAuth    []string // {"Convex <key>"}, or nil without a key
+	urls         [KindAction + 1]*url.URL
+	rt           http.RoundTripper // set when hc is ours: skip http.Client's per-call header copies
+	debug        bool              // logger enabled at debug level
+	now          func() time.Time
+	sleep        func(ctx context.Context, d time.Duration) error
+	jitter       func(n int64) int64
+	log          *zap.Logger
+	bufs         sync.Pool // *[]byte response buffers
+}
+
+// New validates cfg and returns a ready Client, or an error matching
+// ErrNotConfigured (an errors.Join of *ConfigError) naming each bad setting.
+func New(cfg Config) (*Client, error) {
+	e, err := newEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{}
+	c.eng.Store(e)
+	return c, nil
+}
+
+// NewLazy returns a Client whose configuration is resolved by resolve on
+// first use (a call, Ready or State does it). A resolution or validation
+// failure is returned as an error matching ErrNotConfigured and is not
+// cached: the next use tries again. After a success the Client is fixed.
+// resolve is never called concurrently with itself; nil resolve means never configured.
+func NewLazy(resolve func() (Config, error)) *Client {
+	return &Client{resolve: resolve}
+}
+
+// engine returns the built engine, resolving a lazy configuration first.
+func (c *Client) engine() (*engine, error) {
+	if e := c.eng.Load(); e != nil {
+		return e, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.eng.Load(); e != nil {
+		return e, nil
+	}
+	if c.resolve == nil {
+		return nil, &ConfigError{Setting: DefaultURLSetting, Reason: "is not set"}
+	}
+	cfg, err := c.resolve()
+	if err != nil {
+		if errors.Is(err, ErrNotConfigured) {
+			return nil, err
+		}
+		return nil, &ConfigError{Reason: "configuration could not be loaded", Err: err}
+	}
+	e, err := newEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.eng.Store(e)
+	return e, nil
+}
+
+// Ready reports whether the client is configured: nil, or an error matching
+// ErrNotConfigured that names the missing or invalid setting. It resolves a
+// lazy configuration but does no network I/O.
+func (c *Client) Ready() error {
+	_, err := c.engine()
+	return err
+}
+
+// State returns the circuit breaker's state; StateClosed when the client is
+// not configured yet or the breaker is disabled.
+func (c *Client) State() State {
+	e, err := c.engine()
+	if err != nil {
+		return StateClosed
+	}
+	return e.br.state()
+}
+
+// String describes the client without secrets.
+func (c *Client) String() string {
+	if e := c.eng.Load(); e != nil {
+		return "convexclient.Client(" + e.base + ")"
+	}
+	return "convexclient.Client(unresolved)"
+}
+
+// Format writes String for every verb.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+func newEngine(cfg Config) (*engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	base, _ := parseDeploymentURL(cfg.URL, cfg.URLSetting, cfg.AllowedHosts)
+	e := &engine{
+		cfg:          cfg,
+		base:         base,
+		hc:           cfg.HTTPClient,
+		clientHeader: []string{cfg.ClientName + "-" + cfg.ClientVersion},
+		now:          cfg.now,
+		sleep:        cfg.sleep,
+		jitter:       cfg.jitter,
+		log:          cfg.Logger.Named("convexclient"),
+	}
+	for _, k := range []Kind{KindQuery, KindMutation, KindAction} {
+		e.endpoints[k] = base + k.Endpoint()
+		u, err := url.Parse(e.endpoints[k])
+		if err != nil {
+			return nil, &ConfigError{Setting: cfg.URLSetting, Reason: "is not a valid URL"}
+		}
+		e.urls[k] = u
+	}
+	if cfg.DeployKey != "" {
+		e.adminAuth = []string{"Convex " + cfg.DeployKey}
+	}
+	if e.hc == nil {
+		e.hc = defaultHTTPClient()
+		e.rt = e.hc.Transport
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.sleep == nil {
+		e.sleep = sleepCtx
+	}
+	if e.jitter == nil {
+		e.jitter = rand.Int64N
+	}
+	e.br = newBreaker(base, cfg.Breaker, e.now, e.log, cfg.OnStateChange)
+	return e, nil
+}
+
+// defaultHTTPClient has its own transport (keep-alive pool sized for a
+// gateway fanning out to one host) and never follows redirects, so the
+// Authorization header is never sent anywhere else.
+func defaultHTTPClient() *http.Client {
+	t := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   128,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+	return &http.Client{
+		Transport:     t,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

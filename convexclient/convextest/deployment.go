@@ -1,0 +1,197 @@
+package convextest
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"convexgw/convexclient"
+)
+
+// Handler implements one Convex function. It returns the function's value
+// (any Go value convexclient.Marshal accepts; nil means null) or an error:
+// a *Error from ConvexError becomes a ConvexError with errorData, a
+// ValidationError becomes "ArgumentValidationError: ...", and any other
+// error becomes "Uncaught Error: <message>".
+type Handler func(ctx context.Context, call *Call) (any, error)
+
+// AuthKind is the kind of credential a request carried.
+type AuthKind string
+
+// Credential kinds as recorded and as seen by handlers.
+const (
+	AuthNone   AuthKind = "none"   // no Authorization header
+	AuthUser   AuthKind = "user"   // Bearer JWT
+	AuthAdmin  AuthKind = "admin"  // Convex <deploy key>
+	AuthActing AuthKind = "acting" // Convex <deploy key>:<base64 identity>
+)
+
+// FuncOption configures a registered function.
+type FuncOption func(*funcOptions)
+
+type funcOptions struct{ vis convexclient.Visibility }
+
+// Internal marks a function internal: callable only with the deploy key
+// (plain or acting as a user); other callers get the same answer as for a
+// missing function.
+func Internal() FuncOption { return func(o *funcOptions) { o.vis = convexclient.Internal } }
+
+// Function is a registered Convex function.
+type Function struct {
+	Kind       convexclient.Kind
+	Visibility convexclient.Visibility
+	Handler    Handler
+}
+
+// Options configure a Deployment. The zero value is usable: no deploy key is
+// accepted and Bearer tokens get 401 NoAuthProvider.
+type Options struct {
+	// AdminKey is the deploy key accepted in "Authorization: Convex <key>".
+	// A "prod:"/"dev:"/"preview:" type prefix is ignored on both sides, as
+	// the backend does. Empty means every deploy key is rejected (401).
+	AdminKey string
+	// VerifyToken verifies a Bearer JWT and returns the caller's identity.
+	// An *AuthError result sets the 401 answer's code and message; any
+	// other error gives 401 InvalidAuthHeader. Nil means no auth provider
+	// is configured (401 NoAuthProvider). See JWKSVerifier.
+	VerifyToken func(token string) (*convexclient.Identity, error)
+}
+
+// Deployment is a fake Convex deployment: an http.Handler serving the Convex
+// HTTP API from Go handlers, enforcing what the real backend enforces and
+// answering byte for byte like it. Safe for concurrent use; functions may
+// be registered while it serves. The zero value is an empty deployment with
+// zero Options.
+type Deployment struct {
+	opts Options
+
+	mu     sync.RWMutex
+	funcs  map[string]Function // canonical "module:function" -> function
+	calls  []RecordedCall
+	faults map[string]*faultState
+
+	inFlight atomic.Int64
+}
+
+// NewDeployment returns a deployment with no functions.
+func NewDeployment(opts Options) *Deployment {
+	return &Deployment{opts: opts, funcs: map[string]Function{}, faults: map[string]*faultState{}}
+}
+
+// Register registers fn at path ("module:function", "module.js:function" or
+// "module" for the default export), replacing any earlier registration.
+func (d *Deployment) Register(path string, fn Function) error {
+	fp, err := parseFunctionPath(path)
+	if err != nil {
+		return err
+	}
+	if fn.Handler == nil || fn.Kind.SpecName() == "" {
+		return fmt.Errorf("convextest: register %s: missing handler or kind", path)
+	}
+	d.mu.Lock()
+	if d.funcs == nil {
+		d.funcs = map[string]Function{}
+	}
+	d.funcs[fp.String()] = fn
+	d.mu.Unlock()
+	return nil
+}
+
+func (d *Deployment) register(kind convexclient.Kind, path string, h Handler, opts []FuncOption) {
+	var o funcOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := d.Register(path, Function{Kind: kind, Visibility: o.vis, Handler: h}); err != nil {
+		panic(err) // like http.HandleFunc: a bad registration is a programming error
+	}
+}
+
+// Query registers a query handler at path ("module:function"). It panics if
+// path is malformed or h is nil.
+func (d *Deployment) Query(path string, h Handler, opts ...FuncOption) {
+	d.register(convexclient.KindQuery, path, h, opts)
+}
+
+// Mutation registers a mutation handler. It panics if path is malformed or h is nil.
+func (d *Deployment) Mutation(path string, h Handler, opts ...FuncOption) {
+	d.register(convexclient.KindMutation, path, h, opts)
+}
+
+// Action registers an action handler. It panics if path is malformed or h is nil.
+func (d *Deployment) Action(path string, h Handler, opts ...FuncOption) {
+	d.register(convexclient.KindAction, path, h, opts)
+}
+
+// Lookup returns the function registered at path (any accepted spelling).
+func (d *Deployment) Lookup(path string) (Function, bool) {
+	fp, err := parseFunctionPath(path)
+	if err != nil {
+		return Function{}, false
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	fn, ok := d.funcs[fp.String()]
+	return fn, ok
+}
+
+// Paths returns the canonical paths of the registered functions, sorted.
+func (d *Deployment) Paths() []string {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := make([]string, 0, len(d.funcs))
+	for p := range d.funcs {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// InFlight returns the number of calls being answered right now (including
+// hung and delayed ones), for tests that wait for a call to arrive.
+func (d *Deployment) InFlight() int { return int(d.inFlight.Load()) }
+
+// RecordedCall is one request the deployment received on a function
+// endpoint. Path is canonical ("" when unparseable), Args the canonical args
+// object (nil when invalid), Subject the identity subject (user or acting),
+// Status the HTTP status answered (0 for an injected reset or hang).
+type RecordedCall struct {
+	Kind      convexclient.Kind // 0 for /api/run and /api/function
+	Path      string
+	Args      []byte
+	Auth      AuthKind
+	Subject   string
+	RequestID string
+	Status    int
+}
+
+// Calls returns the calls received so far, oldest first.
+func (d *Deployment) Calls() []RecordedCall {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return append([]RecordedCall(nil), d.calls...)
+}
+
+// ClearCalls forgets the recorded calls.
+func (d *Deployment) ClearCalls() {
+	d.mu.Lock()
+	d.calls = nil
+	d.mu.Unlock()
+}
+
+// Reset forgets recorded calls and removes injected faults; registered
+// functions stay.
+func (d *Deployment) Reset() {
+	d.mu.Lock()
+	d.calls = nil
+	d.faults = map[string]*faultState{}
+	d.mu.Unlock()
+}
+
+func (d *Deployment) record(c RecordedCall) {
+	d.mu.Lock()
+	d.calls = append(d.calls, c)
+	d.mu.Unlock()
+}

@@ -1,0 +1,95 @@
+package convextest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+
+	"convexgw/convexclient"
+)
+
+// resultWriter assembles a function result body ({"status":...}) exactly as
+// the backend serialises UdfResponse.
+type resultWriter struct {
+	rid    string
+	value  []byte // canonical value on success
+	errMsg string // inner error message; "" on success
+	data   []byte // canonical errorData for a ConvexError
+	logs   []string
+	failed bool
+}
+
+func (w *resultWriter) fail(msg string, data []byte) {
+	w.failed, w.errMsg, w.data, w.value = true, msg, data, nil
+}
+
+// finish encodes the result in the requested format (after execution, as
+// the backend does: a bad format is a 400 even though the function ran).
+func (w *resultWriter) finish(req Request) Response {
+	conv, ok := formatConverter(req)
+	if !ok {
+		return codeResponse(http.StatusBadRequest, "BadFormat", "format param must be one of [`json`]. Got "+req.Format)
+	}
+	b := make([]byte, 0, 64+len(w.value)+len(w.data))
+	var err error
+	if !w.failed {
+		b = append(b, `{"status":"success","value":`...)
+		if b, err = conv(b, w.value); err != nil {
+			return internalError()
+		}
+	} else {
+		b = append(b, `{"status":"error","errorMessage":`...)
+		msg, _ := convexclient.Marshal("[Request ID: " + w.rid + "] Server Error\n" + w.errMsg + "\n")
+		b = append(b, msg...)
+		if w.data != nil {
+			b = append(b, `,"errorData":`...)
+			if b, err = conv(b, w.data); err != nil {
+				return internalError()
+			}
+		}
+	}
+	if len(w.logs) > 0 {
+		lines, _ := convexclient.Marshal(w.logs)
+		b = append(b, `,"logLines":`...)
+		b = append(b, lines...)
+	}
+	b = append(b, '}')
+	return Response{Status: http.StatusOK, Body: b}
+}
+
+type converter func(dst, canonical []byte) ([]byte, error)
+
+// formatConverter maps the request's "format" to an output conversion.
+// Absent means "json" (the backend's default for non-npm clients and for
+// /api/run).
+func formatConverter(req Request) (converter, bool) {
+	if !req.HasFormat {
+		return convexclient.AppendCleanJSON, true
+	}
+	switch req.Format {
+	case "convex_encoded_json", "convex_json":
+		return func(dst, c []byte) ([]byte, error) { return append(dst, c...), nil }, true
+	case "json", "convex_clean_json":
+		return convexclient.AppendCleanJSON, true
+	case "export_json":
+		return convexclient.AppendExportJSON, true
+	}
+	return nil, false
+}
+
+func internalError() Response {
+	return codeResponse(http.StatusInternalServerError, "InternalServerError", "Your request couldn't be completed. Try again later.")
+}
+
+// codeResponse is the backend's HTTP-level error body {"code","message"}.
+func codeResponse(status int, code, message string) Response {
+	b, _ := convexclient.Marshal(map[string]string{"code": code, "message": message})
+	return Response{Status: status, Body: b}
+}
+
+// newRequestID returns 16 random lowercase hex characters, like the backend.
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

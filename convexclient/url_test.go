@@ -1,0 +1,71 @@
+package convexclient
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestDeploymentURLRules(t *testing.T) {
+	allowed := []string{"convex.example.com"}
+	cases := []struct {
+		url, want, reason string // want "" = rejected with reason
+	}{
+		{"https://happy-animal-123.convex.cloud", "https://happy-animal-123.convex.cloud", ""},
+		{"https://Happy-Animal-123.CONVEX.cloud/", "https://happy-animal-123.convex.cloud", ""},
+		{"https://happy-animal-123.eu-west-1.convex.cloud", "https://happy-animal-123.eu-west-1.convex.cloud", ""},
+		{"  https://a.convex.cloud  ", "https://a.convex.cloud", ""},
+		{"http://127.0.0.1:3210", "http://127.0.0.1:3210", ""},
+		{"http://127.9.9.9:3210", "http://127.9.9.9:3210", ""},
+		{"http://localhost:3210", "http://localhost:3210", ""},
+		{"http://[::1]:3210", "http://[::1]:3210", ""},
+		{"https://localhost", "https://localhost", ""},
+		{"https://convex.example.com", "https://convex.example.com", ""},
+		{"https://CONVEX.example.com:8443", "https://convex.example.com:8443", ""},
+		{"", "", "is not set"},
+		{"   ", "", "is not set"},
+		{"happy-animal-123.convex.cloud", "", "not a valid URL"},
+		{"://x", "", "not a valid URL"},
+		{"https://", "", "not a valid URL"},
+		{"mailto:a@b.c", "", "not a valid URL"},
+		{"http://happy-animal-123.convex.cloud", "", "must use https"},
+		{"http://convex.example.com", "", "must use https"},
+		{"ftp://a.convex.cloud", "", "must be an https URL"},
+		{"https://happy-animal-123.convex.site", "", "use the deployment's .convex.cloud URL"},
+		{"http://127.0.0.1.convex.site", "", "must use https"},
+		{"https://a.convex.site.", "", ".convex.site"},
+		{"https://convex.cloud", "", "not a *.convex.cloud host"},
+		{"https://evil.com", "", "not a *.convex.cloud host"},
+		{"https://a.convex.cloud.evil.com", "", "not a *.convex.cloud host"},
+		{"https://evilconvex.cloud", "", "not a *.convex.cloud host"},
+		{"https://a..convex.cloud", "", "not a *.convex.cloud host"},
+		{"https://example.com", "", "not a *.convex.cloud host"},
+		{"https://a.convex.cloud/api", "", "no path"},
+		{"https://a.convex.cloud?x=1", "", "no path"},
+		{"https://a.convex.cloud?", "", "no path"},
+		{"https://a.convex.cloud#frag", "", "no path"},
+		{"https://user:pw@a.convex.cloud", "", "user name or password"},
+		{"https://a.convex.cloud:0", "", "invalid port"},
+		{"https://a.convex.cloud:99999", "", "invalid port"},
+	}
+	for _, tc := range cases {
+		got, err := parseDeploymentURL(tc.url, "CONVEX_URL", allowed)
+		if tc.reason == "" {
+			if err != nil || got != tc.want {
+				t.Errorf("%q: got %q, %v; want %q", tc.url, got, err, tc.want)
+			}
+			continue
+		}
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !errors.Is(err, ErrNotConfigured) {
+			t.Errorf("%q: err = %v, want *ConfigError", tc.url, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.reason) || !strings.Contains(err.Error(), "CONVEX_URL") {
+			t.Errorf("%q: error %q does not say %q", tc.url, err, tc.reason)
+		}
+		if strings.Contains(err.Error(), "pw@") {
+			t.Errorf("%q: error echoes userinfo", tc.url)
+		}
+	}
+}

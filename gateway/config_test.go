@@ -1,0 +1,133 @@
+package gateway
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+)
+
+// validConfig is a production-shaped config that passes Validate.
+func validConfig() Config {
+	c := Defaults()
+	c.ConvexURL = "https://happy-animal-123.convex.cloud"
+	c.ConvexDeployKey = "prod:secret-deploy-key"
+	c.SessionSecret = Secret(strings.Repeat("s", 32))
+	c.CSRFSecret = Secret(strings.Repeat("c", 32))
+	c.SigningKeyFile = "/keys/signing.pem"
+	return c
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		want   []string // substrings of the joined error; nil means valid
+	}{
+		{"valid", func(*Config) {}, nil},
+		{"missing convex url is fine", func(c *Config) { c.ConvexURL = "" }, nil},
+		{"dev needs no secrets", func(c *Config) {
+			*c = Defaults()
+			c.Dev = true
+		}, nil},
+		{"admin mode needs no key", func(c *Config) { c.IdentityMode = IdentityAdmin; c.SigningKeyFile = "" }, nil},
+		{"loopback http convex url", func(c *Config) { c.ConvexURL = "http://127.0.0.1:3210" }, nil},
+		{"bad convex url", func(c *Config) { c.ConvexURL = "http://example.com" }, []string{"CONVEX_URL"}},
+		{"jwt mode needs a key", func(c *Config) { c.SigningKeyFile = "" }, []string{"SIGNING_KEY_FILE"}},
+		{"bad identity mode", func(c *Config) { c.IdentityMode = "magic" }, []string{"IDENTITY_MODE"}},
+		{"public url with path", func(c *Config) { c.PublicURL = "https://gw.example.com/x" }, []string{"PUBLIC_URL"}},
+		{"bad listen", func(c *Config) { c.ListenAddr = "8080" }, []string{"LISTEN_ADDR"}},
+		{"bad origin", func(c *Config) { c.AllowedOrigins = []string{"https://a.example.com/path"} }, []string{"ALLOWED_ORIGINS"}},
+		{"bad proxy", func(c *Config) { c.TrustedProxies = []string{"10.0.0.0/33"} }, []string{"TRUSTED_PROXIES"}},
+		{"good proxies", func(c *Config) { c.TrustedProxies = []string{"10.0.0.0/8", "192.168.1.1", "::1"} }, nil},
+		{"short secrets", func(c *Config) { c.SessionSecret = "short"; c.CSRFSecret = "" }, []string{"SESSION_SECRET", "CSRF_SECRET"}},
+		{"prefix without slash", func(c *Config) { c.ProtectedPrefixes = []string{"dashboard"} }, []string{"PROTECTED_PREFIXES"}},
+		{"token ttl too short", func(c *Config) { c.ConvexTokenTTL = time.Minute }, []string{"CONVEX_TOKEN_TTL"}},
+		{"bcrypt cost", func(c *Config) { c.BcryptCost = 40 }, []string{"BCRYPT_COST"}},
+		{"max age below ttl", func(c *Config) { c.SessionMaxAge = time.Minute }, []string{"SESSION_MAX_AGE"}},
+		{"redis url", func(c *Config) { c.RedisURL = "http://user:hunter2@redis" }, []string{"REDIS_URL"}},
+		{"log settings", func(c *Config) { c.LogLevel = "loud"; c.LogFormat = "xml" }, []string{"LOG_LEVEL", "LOG_FORMAT"}},
+		{"every problem at once", func(c *Config) {
+			c.ReadTimeout, c.WriteTimeout, c.SecondaryWorkers, c.BodyLimitBytes = 0, -1, 0, 10
+		}, []string{"READ_TIMEOUT", "WRITE_TIMEOUT", "SECONDARY_WORKERS", "BODY_LIMIT"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := validConfig()
+			tt.mutate(&c)
+			err := c.Validate()
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Validate() = nil, want errors naming %v", tt.want)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Validate() = %q, want it to name %s", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error leaks a secret: %q", err)
+			}
+		})
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	c := validConfig()
+	c.RedisURL = "redis://:hunter2@localhost:6379"
+	const key = "prod:secret-deploy-key"
+	outs := []string{
+		fmt.Sprint(c), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c),
+		fmt.Sprintf("%s", c.ConvexDeployKey), fmt.Sprintf("%q", c.ConvexDeployKey), fmt.Sprintf("%x", c.ConvexDeployKey),
+		c.ConvexDeployKey.String(),
+	}
+	js, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs = append(outs, string(js))
+	core, logs := observer.New(zap.InfoLevel)
+	zap.New(core).Info("config", zap.Any("config", c), zap.Stringer("key", c.ConvexDeployKey))
+	for _, e := range logs.All() {
+		outs = append(outs, fmt.Sprint(e.ContextMap()))
+	}
+	for _, o := range outs {
+		for _, secret := range []string{key, "hunter2", strings.Repeat("s", 32)} {
+			if strings.Contains(o, secret) {
+				t.Errorf("secret printed: %s", o)
+			}
+		}
+	}
+	if !strings.Contains(string(js), redacted) {
+		t.Errorf("JSON %s does not show %s", js, redacted)
+	}
+	if c.ConvexDeployKey.Reveal() != key {
+		t.Errorf("Reveal() = %q", c.ConvexDeployKey.Reveal())
+	}
+	if Secret("").String() != "" {
+		t.Error("empty secret should print empty")
+	}
+}
+
+func TestParseIPRange(t *testing.T) {
+	for in, want := range map[string]string{"10.1.2.3": "10.1.2.3/32", "10.1.2.3/8": "10.0.0.0/8", "::1": "::1/128"} {
+		p, err := ParseIPRange(in)
+		if err != nil || p.String() != want {
+			t.Errorf("ParseIPRange(%q) = %v, %v; want %s", in, p, err, want)
+		}
+	}
+	for _, in := range []string{"", "10.0.0", "x/8", "10.0.0.0/99"} {
+		if _, err := ParseIPRange(in); err == nil {
+			t.Errorf("ParseIPRange(%q) succeeded", in)
+		}
+	}
+}

@@ -1,0 +1,246 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"golang.org/x/crypto/bcrypt"
+
+	"convexgw/convexclient/convextest"
+)
+
+const testDeployKey = "test:deploy-key"
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// testUser is a users document of the fake deployment.
+type testUser struct {
+	ID, Email, Name, Role string
+	Active                bool
+	Password              string
+	Cost                  int
+}
+
+// fakeBackend is a convextest deployment with the internal auth functions,
+// written in the test.
+type fakeBackend struct {
+	*convextest.Server
+	mu        sync.Mutex
+	users     map[string]map[string]any // by email
+	lastLogin map[string]int
+	rehashed  map[string]string
+}
+
+func newFakeBackend(t *testing.T, users ...testUser) *fakeBackend {
+	t.Helper()
+	fb := &fakeBackend{users: map[string]map[string]any{}, lastLogin: map[string]int{}, rehashed: map[string]string{}}
+	for _, u := range users {
+		cost := u.Cost
+		if cost == 0 {
+			cost = bcrypt.MinCost
+		}
+		h, err := bcrypt.GenerateFromPassword([]byte(u.Password), cost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fb.users[u.Email] = map[string]any{"_id": u.ID, "_creationTime": 1.0, "email": u.Email, "name": u.Name,
+			"role": u.Role, "isActive": u.Active, "passwordHash": string(h)}
+	}
+	d := convextest.NewDeployment(convextest.Options{AdminKey: testDeployKey})
+	d.Query("auth:getUserByEmail", func(_ context.Context, c *convextest.Call) (any, error) {
+		var args struct {
+			Email string `json:"email"`
+		}
+		if err := c.Bind(&args); err != nil {
+			return nil, err
+		}
+		fb.mu.Lock()
+		defer fb.mu.Unlock()
+		if u, ok := fb.users[args.Email]; ok {
+			return u, nil
+		}
+		return nil, nil
+	}, convextest.Internal())
+	d.Mutation("auth:updateLastLogin", func(_ context.Context, c *convextest.Call) (any, error) {
+		var args struct {
+			UserID string `json:"userId"`
+		}
+		if err := c.Bind(&args); err != nil {
+			return nil, err
+		}
+		fb.mu.Lock()
+		fb.lastLogin[args.UserID]++
+		fb.mu.Unlock()
+		return nil, nil
+	}, convextest.Internal())
+	d.Mutation("auth:updatePasswordHash", func(_ context.Context, c *convextest.Call) (any, error) {
+		var args struct {
+			UserID       string `json:"userId"`
+			PasswordHash string `json:"passwordHash"`
+		}
+		if err := c.Bind(&args); err != nil {
+			return nil, err
+		}
+		fb.mu.Lock()
+		fb.rehashed[args.UserID] = args.PasswordHash
+		fb.mu.Unlock()
+		return nil, nil
+	}, convextest.Internal())
+	fb.Server = convextest.NewServer(d)
+	t.Cleanup(fb.Close)
+	return fb
+}
+
+var demoUsers = []testUser{
+	{ID: "u_admin", Email: "admin@test.dev", Name: "Ada", Role: "admin", Active: true, Password: "right-pass"},
+	{ID: "u_gone", Email: "gone@test.dev", Name: "Gone", Role: "member", Active: false, Password: "gone-pass"},
+}
+
+// testConfig is a gateway config on a free loopback port against url.
+func testConfig(url string) Config {
+	c := Defaults()
+	c.ListenAddr = "127.0.0.1:0"
+	c.ConvexURL = url
+	c.ConvexDeployKey = testDeployKey
+	c.IdentityMode = IdentityAdmin
+	c.SessionSecret = Secret(strings.Repeat("s", 32))
+	c.CSRFSecret = Secret(strings.Repeat("c", 32))
+	c.SecureCookies = false
+	c.BcryptCost = bcrypt.MinCost
+	c.BcryptWorkers = 2
+	c.ProtectedPrefixes = []string{"/dashboard"}
+	c.BreakerOpenTimeout = 10 * time.Second
+	return c
+}
+
+// startGateway runs the gateway until the test ends.
+func startGateway(t *testing.T, cfg Config, opts Options) *Gateway {
+	t.Helper()
+	if opts.Logger == nil {
+		opts.Logger = zap.NewNop()
+	}
+	g, err := New(cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = g.Shutdown(ctx)
+	})
+	return g
+}
+
+// browser is an HTTP client with a cookie jar and the last CSRF token.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+	csrf string
+}
+
+func newBrowser(t *testing.T, g *Gateway) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: g.URL(), c: &http.Client{Jar: jar, Timeout: 20 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// resp is a decoded response.
+type resp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r resp) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("body %q: %v", r.body, err)
+	}
+	return m
+}
+
+// errCode returns error.code of an error body.
+func (r resp) errCode(t *testing.T) string {
+	t.Helper()
+	e, _ := r.json(t)["error"].(map[string]any)
+	code, _ := e["code"].(string)
+	return code
+}
+
+func (b *browser) do(method, path, body string, hdr map[string]string) resp {
+	b.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, b.base+path, rd)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return resp{status: res.StatusCode, header: res.Header, body: data}
+}
+
+func (b *browser) login(email, password string) resp {
+	b.t.Helper()
+	r := b.do(http.MethodPost, "/api/auth/login", `{"email":"`+email+`","password":"`+password+`"}`, nil)
+	if r.status == http.StatusOK {
+		b.csrf, _ = r.json(b.t)["csrfToken"].(string)
+	}
+	return r
+}
+
+// callsTo returns the recorded calls of one function.
+func callsTo(d *convextest.Deployment, path string) []convextest.RecordedCall {
+	var out []convextest.RecordedCall
+	for _, c := range d.Calls() {
+		if c.Path == path {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}

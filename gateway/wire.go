@@ -1,0 +1,224 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+
+	"github.com/redis/go-redis/v9"
+
+	"convexgw/auth"
+	"convexgw/convexclient"
+	"convexgw/routes"
+)
+
+// sessionAudience is the audience of session tokens (never a Convex token).
+const sessionAudience = "convexgw-session"
+
+// build creates every component from the configuration. It is the only
+// place concrete types are wired together. Called by Start with g.mu held.
+func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
+	cfg, log, now := g.cfg, g.log, g.opts.Now
+
+	store, err := g.stateStore()
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := g.convexTokens()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Dev {
+		url, key, err := g.startDevBackend(ctx, tokens)
+		if err != nil {
+			return nil, err
+		}
+		g.cfg.ConvexURL, g.cfg.ConvexDeployKey = url, Secret(key)
+		cfg = g.cfg
+	}
+
+	g.secondary = NewSecondary(SecondaryConfig{Workers: cfg.SecondaryWorkers, QueueSize: cfg.SecondaryQueue,
+		Attempts: cfg.SecondaryAttempts, Timeout: cfg.SecondaryTimeout, Retryable: Transient, Logger: log})
+	var client *convexclient.Client
+	g.metrics = NewMetrics(func() convexclient.State { return client.State() }, g.secondary.Stats)
+	client = convexclient.NewLazy(func() (convexclient.Config, error) {
+		return convexclient.Config{
+			URL: cfg.ConvexURL, DeployKey: cfg.ConvexDeployKey.Reveal(), AllowedHosts: cfg.ConvexAllowedHosts,
+			Timeout: cfg.ConvexTimeout, Retry: g.opts.Retry,
+			Breaker: convexclient.BreakerSettings{ConsecutiveFailures: uint32(cfg.BreakerFailures), OpenTimeout: cfg.BreakerOpenTimeout},
+			Logger:  log.Named("convex"), OnCall: g.metrics.ObserveCall, OnStateChange: g.metrics.ObserveStateChange,
+		}, nil
+	})
+	g.convex = client
+	g.secondary.Start()
+
+	sessions, err := auth.NewSessions(auth.SessionConfig{
+		Keys:   []auth.SessionKey{{ID: "s1", Secret: []byte(cfg.SessionSecret.Reveal())}},
+		Issuer: g.publicURL, Audience: sessionAudience,
+		Lifetime: cfg.SessionTTL, UpdateAge: cfg.SessionRefreshAfter, MaxAge: cfg.SessionMaxAge,
+		Store: store, Secure: cfg.SecureCookies, Now: now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sessions: %w", err)
+	}
+	csrf, err := auth.NewCSRF([]byte(cfg.CSRFSecret.Reveal()))
+	if err != nil {
+		return nil, fmt.Errorf("csrf: %w", err)
+	}
+	limiter, err := auth.NewLimiter(store, map[string]auth.Policy{
+		routes.PolicyLogin: {Rate: cfg.LoginRate / 60, Burst: cfg.LoginBurst},
+		routes.PolicyAPI:   {Rate: max(cfg.APIRate, 1), Burst: max(cfg.APIBurst, 1)},
+	}, now)
+	if err != nil {
+		return nil, fmt.Errorf("rate limits: %w", err)
+	}
+	origins := cfg.origins()
+	if !contains(origins, originOf(g.publicURL)) {
+		origins = append(origins, originOf(g.publicURL))
+	}
+	proxies, err := ipNets(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	api := routes.NewAPI(routes.Deps{
+		Logger: log, Convex: client, IdentityMode: cfg.IdentityMode, PublicURL: g.publicURL,
+		Passwords: auth.NewPasswords(auth.PasswordConfig{Cost: cfg.BcryptCost, PoolSize: cfg.BcryptWorkers,
+			MaxWait: cfg.BcryptMaxWait}),
+		Sessions: sessions, ConvexTokens: tokens, CSRF: csrf, Origins: auth.NewOriginPolicy(origins),
+		Lockout: auth.NewLockout(store, auth.LockoutConfig{MaxFailures: cfg.LockoutMax, Window: cfg.LockoutWindow,
+			Duration: cfg.LockoutFor, Now: now}),
+		Limiter: limiter, Secondary: g.secondary, Metrics: g.metrics, MetricsHandler: g.metrics.Handler(),
+		Checks:         g.checks(client),
+		AllowedOrigins: origins, TrustedProxies: proxies, ProtectedPrefixes: cfg.ProtectedPrefixes,
+		BodyLimit: cfg.BodyLimitBytes, HSTS: cfg.SecureCookies && len(g.publicURL) > 8 && g.publicURL[:8] == "https://",
+		APIRateLimit: cfg.APIRate > 0, Now: now,
+	})
+	return api.Handler(), nil
+}
+
+// stateStore returns the Redis store when REDIS_URL is set (no I/O until
+// first use), else a memory store.
+func (g *Gateway) stateStore() (auth.Store, error) {
+	if !g.cfg.RedisURL.IsSet() {
+		return auth.NewMemoryStore(auth.MemoryStoreConfig{Now: g.opts.Now}), nil
+	}
+	opt, err := redis.ParseURL(g.cfg.RedisURL.Reveal())
+	if err != nil {
+		return nil, errors.New("REDIS_URL: cannot be parsed") // the URL may hold a password: never quote it
+	}
+	rc := redis.NewClient(opt)
+	g.redis = rc
+	g.closers = append(g.closers, func(context.Context) error { return rc.Close() })
+	return auth.NewRedisStore(rc, "convexgw:"), nil
+}
+
+// convexTokens loads the signing key (jwt mode, or whenever a key file is
+// given) or, in dev mode without one, makes an ephemeral key with a loud
+// warning. Admin mode without a key returns nil: no /api/auth/token.
+func (g *Gateway) convexTokens() (*auth.ConvexTokens, error) {
+	cfg := g.cfg
+	if cfg.SigningKeyFile == "" && !cfg.Dev && cfg.IdentityMode != IdentityJWT {
+		return nil, nil
+	}
+	tc := auth.ConvexTokenConfig{Issuer: g.publicURL, Audience: "convex", TTL: cfg.ConvexTokenTTL,
+		Logger: g.log.Named("tokens"), Now: g.opts.Now}
+	if cfg.SigningKeyFile != "" {
+		k, err := readKey(cfg.SigningKeyFile, "SIGNING_KEY_FILE")
+		if err != nil {
+			return nil, err
+		}
+		if !k.CanSign() {
+			return nil, errors.New("SIGNING_KEY_FILE: holds a public key; a private key is needed to sign")
+		}
+		tc.Signing = k
+	} else {
+		tc.Ephemeral = true
+		g.log.Warn("DEV MODE: using an EPHEMERAL signing key; Convex tokens die with this process. Never use -dev in production.")
+	}
+	for _, f := range cfg.VerifyKeyFiles {
+		k, err := readKey(f, "VERIFY_KEY_FILES")
+		if err != nil {
+			return nil, err
+		}
+		tc.Verifying = append(tc.Verifying, k)
+	}
+	t, err := auth.NewConvexTokens(tc)
+	if err != nil {
+		return nil, fmt.Errorf("convex tokens: %w", err)
+	}
+	return t, nil
+}
+
+func readKey(path, setting string) (*auth.SigningKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", setting, err)
+	}
+	k, err := auth.ParseSigningKeyPEM(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", setting, path, err)
+	}
+	return k, nil
+}
+
+// checks are the readiness checks: the Convex configuration and breaker,
+// and Redis when configured.
+func (g *Gateway) checks(client *convexclient.Client) []routes.Check {
+	cs := []routes.Check{{Name: "convex", Fn: func(context.Context) (string, error) {
+		if err := client.Ready(); err != nil {
+			var ce *convexclient.ConfigError
+			if errors.As(err, &ce) && ce.Setting != "" {
+				return "", fmt.Errorf("%s %s", ce.Setting, ce.Reason)
+			}
+			return "", errors.New("backend not configured")
+		}
+		return "breaker " + client.State().String(), nil
+	}}}
+	if g.redis != nil {
+		rc := g.redis
+		cs = append(cs, routes.Check{Name: "redis", Fn: func(ctx context.Context) (string, error) {
+			if err := rc.Ping(ctx).Err(); err != nil {
+				return "", errors.New("redis unreachable")
+			}
+			return "reachable", nil
+		}})
+	}
+	return cs
+}
+
+func ipNets(ranges []string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, r := range ranges {
+		p, err := ParseIPRange(r)
+		if err != nil {
+			return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
+		}
+		_, n, err := net.ParseCIDR(p.String())
+		if err != nil {
+			return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func originOf(u string) string {
+	for i := len("https://"); i < len(u); i++ {
+		if u[i] == '/' {
+			return u[:i]
+		}
+	}
+	return u
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,202 @@
+// Package routes holds the gateway's HTTP surface: the one route table, the
+// handlers, the middleware built from auth primitives and the single Echo
+// error handler.
+package routes
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"go.uber.org/zap"
+
+	"convexgw/auth"
+	"convexgw/convexclient"
+)
+
+// Principal is the signed-in caller, set by the session middleware.
+type Principal struct {
+	UserID    string
+	Role      string
+	Name      string
+	Email     string
+	SessionID string
+}
+
+// Context keys of the values the session middleware stores.
+const (
+	principalKey = "convexgw.principal"
+	sessionKey   = "convexgw.session"
+)
+
+// Identity modes (mirror gateway.IdentityJWT / IdentityAdmin).
+const (
+	IdentityJWT   = "jwt"
+	IdentityAdmin = "admin"
+)
+
+// Secondary runs work a response must not wait for. Enqueue never blocks;
+// it reports false when the task was dropped. ctx supplies values only.
+type Secondary interface {
+	Enqueue(ctx context.Context, name string, fn func(context.Context) error) bool
+}
+
+// Metrics receives the observations routes make. Implemented by package gateway.
+type Metrics interface {
+	RequestObserver
+	// LoginOutcome counts a login attempt: success, invalid_credentials,
+	// locked, rate_limited, invalid_request, busy, error.
+	LoginOutcome(outcome string)
+}
+
+// CSRF issues and checks CSRF tokens bound to a session id (auth.CSRF).
+type CSRF interface {
+	Token(sessionID string) string
+	Verify(sessionID, token string) error
+}
+
+// OriginChecker refuses cross-site unsafe requests (auth.OriginPolicy).
+type OriginChecker interface {
+	Check(method, origin, referer, secFetchSite string) error
+}
+
+// Lockout regulates failed logins per account and IP (auth.Lockout). Check
+// fails with an error matching auth.ErrLocked (a *auth.LockedError) while locked.
+type Lockout interface {
+	Check(ctx context.Context, account, ip string) error
+	Fail(ctx context.Context, account, ip string) error
+	Succeed(ctx context.Context, account, ip string) error
+}
+
+// RateLimiter applies a named policy to a key (auth.Limiter; keys are
+// auth.ClientKey of the client IP).
+type RateLimiter interface {
+	Allow(ctx context.Context, policy, key string) (auth.Decision, error)
+}
+
+// Check is one readiness check: nil when ready, else why not. It must
+// return quickly and respect ctx.
+type Check struct {
+	Name string
+	Fn   func(ctx context.Context) (detail string, err error)
+}
+
+// Deps are the collaborators of the routes, wired by package gateway.
+// Optional fields say what their zero value means.
+type Deps struct {
+	Logger *zap.Logger          // nil means zap.NewNop()
+	Convex *convexclient.Client // required (may be lazy and unconfigured)
+	// IdentityMode is IdentityJWT (a token from ConvexTokens) or IdentityAdmin
+	// (the deploy key acting as the user). Zero means IdentityAdmin.
+	IdentityMode string
+	PublicURL    string // issuer of Convex tokens, base of redirects
+
+	Passwords    *auth.Passwords    // required
+	Sessions     *auth.Sessions     // required
+	ConvexTokens *auth.ConvexTokens // nil: no /api/auth/token, no JWKS (admin mode only)
+	CSRF         CSRF               // required (auth.CSRF)
+	Origins      OriginChecker      // required (auth.OriginPolicy)
+	Lockout      Lockout            // required (auth.Lockout)
+	// Limiter holds the policies PolicyLogin and (optionally) PolicyAPI.
+	Limiter RateLimiter // required
+
+	Secondary      Secondary    // nil: secondary work runs inline in a goroutine-free no-op (dropped)
+	Metrics        Metrics      // nil: no metrics
+	MetricsHandler http.Handler // served at /metrics; nil: 404
+	Checks         []Check      // readiness checks for /readyz
+
+	AllowedOrigins    []string     // CORS with credentials
+	TrustedProxies    []*net.IPNet // see IPExtractor
+	ProtectedPrefixes []string     // page prefixes that redirect to /sign-in without a session
+	BodyLimit         int64        // bytes; 0 means 1 MiB
+	HSTS              bool         // send Strict-Transport-Security
+	APIRateLimit      bool         // apply PolicyAPI to every /api route
+
+	Now func() time.Time // nil means time.Now
+}
+
+// Rate-limit policy names the Limiter must know.
+const (
+	PolicyLogin = auth.PolicyLoginIP
+	PolicyAPI   = auth.PolicyAPIIP
+)
+
+// API is the set of HTTP handlers. Build it with NewAPI; it is safe for
+// concurrent use once built.
+type API struct {
+	d      Deps
+	log    *zap.Logger
+	now    func() time.Time
+	tokens *tokenCache
+}
+
+// NewAPI builds the API from its dependencies. It does no I/O.
+func NewAPI(d Deps) *API {
+	a := &API{d: d, log: d.Logger, now: d.Now}
+	if a.log == nil {
+		a.log = zap.NewNop()
+	}
+	a.log = a.log.Named("routes")
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.d.BodyLimit <= 0 {
+		a.d.BodyLimit = 1 << 20
+	}
+	if a.d.IdentityMode == "" {
+		a.d.IdentityMode = IdentityAdmin
+	}
+	if d.ConvexTokens != nil {
+		a.tokens = newTokenCache(d.ConvexTokens, a.now)
+	}
+	return a
+}
+
+// principal returns the signed-in caller, or nil when unauthenticated.
+func (a *API) principal(c echo.Context) *Principal {
+	p, _ := c.Get(principalKey).(*Principal)
+	return p
+}
+
+// convexCtx returns the request context carrying the request id and the
+// caller's Convex credential for the configured identity mode: a cached
+// gateway-signed JWT (jwt) or the deploy key acting as the user (admin).
+// Without a principal the call is anonymous (Internal bindings still use
+// the deploy key).
+func (a *API) convexCtx(c echo.Context) context.Context {
+	ctx := c.Request().Context()
+	ctx = convexclient.WithRequestID(ctx, RequestIDFrom(ctx))
+	p := a.principal(c)
+	if p == nil {
+		return ctx
+	}
+	return a.withIdentity(ctx, p)
+}
+
+// withIdentity attaches p's credential to ctx per the identity mode.
+func (a *API) withIdentity(ctx context.Context, p *Principal) context.Context {
+	if a.d.IdentityMode == IdentityJWT && a.tokens != nil {
+		tok, _, err := a.tokens.get(p)
+		if err != nil {
+			// Anonymous: Convex answers UNAUTHENTICATED, mapped to 401.
+			a.log.Error("issuing convex token", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
+			return ctx
+		}
+		return convexclient.WithCredential(ctx, convexclient.UserToken(tok))
+	}
+	return convexclient.WithCredential(ctx, convexclient.ActingAs(a.identity(p)))
+}
+
+// identity is the Convex identity of p: subject = the user's _id.
+func (a *API) identity(p *Principal) convexclient.Identity {
+	return convexclient.Identity{
+		Subject:         p.UserID,
+		Issuer:          a.d.PublicURL,
+		TokenIdentifier: a.d.PublicURL + "|" + p.UserID,
+		Name:            p.Name,
+		Email:           p.Email,
+		Custom:          map[string]any{"role": p.Role},
+	}
+}

@@ -1,0 +1,93 @@
+package routes
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"convexgw/convexclient"
+)
+
+// BenchmarkTasksList measures GET /api/tasks through the routes (session
+// cookie check, identity, convexclient call over loopback to the fake
+// deployment, decode, JSON answer); compare with BenchmarkTasksListDirect.
+func BenchmarkTasksList(b *testing.B) {
+	for _, mode := range []string{IdentityAdmin, IdentityJWT} {
+		b.Run(mode, func(b *testing.B) {
+			env := newTestEnv(b, mode)
+			ck, _ := env.session("member")
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req := httptest.NewRequest(http.MethodGet, "/api/tasks", nil)
+					req.AddCookie(ck)
+					rec := httptest.NewRecorder()
+					env.e.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						b.Fatalf("status %d: %s", rec.Code, rec.Body)
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkTasksListDirect is the baseline: the same tasks:list call made
+// straight to the fake deployment with a plain HTTP client, body read whole,
+// with the credential each identity mode sends.
+func BenchmarkTasksListDirect(b *testing.B) {
+	for _, mode := range []string{IdentityAdmin, IdentityJWT} {
+		b.Run(mode, func(b *testing.B) {
+			env := newTestEnv(b, mode)
+			u := env.users["member"]
+			authz := "Bearer " + env.token("member")
+			if mode == IdentityAdmin {
+				id, err := convexclient.EncodeIdentity(env.api.identity(&Principal{UserID: u.ID, Role: u.Role, Name: u.Name, Email: u.Email}))
+				if err != nil {
+					b.Fatal(err)
+				}
+				authz = "Convex " + testDeployKey + ":" + id
+			}
+			body := `{"path":"tasks:list","format":"convex_encoded_json","args":{}}`
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, env.srv.URL+"/api/query", strings.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", authz)
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					data, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 || !strings.Contains(string(data), `"success"`) {
+						b.Fatalf("%d %s", resp.StatusCode, data)
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkTasksListClient is the typed binding alone (no HTTP routing).
+func BenchmarkTasksListClient(b *testing.B) {
+	env := newTestEnv(b, IdentityJWT)
+	ctx := convexclient.WithCredential(context.Background(), convexclient.UserToken(env.token("member")))
+	q := env.bind.Tasks.list
+	cl := env.api.d.Convex
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, _, err := q(ctx, cl, nil, pageQuery{Limit: defaultPageSize}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

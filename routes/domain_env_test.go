@@ -1,0 +1,196 @@
+package routes
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"convexgw/auth"
+	"convexgw/convexclient"
+	"convexgw/convexclient/convextest"
+	"convexgw/gateway/devbackend"
+)
+
+// testEnv is the gateway's routes in front of a fake Convex deployment (over
+// loopback HTTP) running the dev backend, the Go emulation of convex/.
+type testEnv struct {
+	t      testing.TB
+	srv    *convextest.Server
+	api    *API
+	bind   *Bindings
+	e      *echo.Echo
+	tokens *auth.ConvexTokens
+	sess   *auth.Sessions
+	csrf   *auth.CSRF
+	users  map[string]AuthUser // by name: admin, manager, member, inactive
+}
+
+const (
+	testDeployKey = "dev:test-deployment|secret-admin-key"
+	testPublicURL = "http://gateway.test"
+)
+
+// newTestEnv starts a fresh dev backend and builds the routes in identity
+// mode (IdentityAdmin or IdentityJWT).
+func newTestEnv(t testing.TB, mode string) *testEnv {
+	t.Helper()
+	tokens, err := auth.NewConvexTokens(auth.ConvexTokenConfig{Issuer: testPublicURL, Ephemeral: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep := devbackend.New(devbackend.Options{}).Deployment(convextest.Options{
+		AdminKey: testDeployKey,
+		VerifyToken: func(tok string) (*convexclient.Identity, error) {
+			c, err := tokens.Verify(tok)
+			if err != nil {
+				return nil, err
+			}
+			return &convexclient.Identity{Subject: c.Subject, Issuer: c.Issuer,
+				TokenIdentifier: c.Issuer + "|" + c.Subject, Name: c.Name, Email: c.Email}, nil
+		},
+	})
+	srv := convextest.NewServer(dep)
+	t.Cleanup(srv.Close)
+	client, err := convexclient.New(convexclient.Config{URL: srv.URL, DeployKey: testDeployKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := auth.NewMemoryStore(auth.MemoryStoreConfig{})
+	sess, err := auth.NewSessions(auth.SessionConfig{
+		Keys:  []auth.SessionKey{{ID: "k1", Secret: bytes.Repeat([]byte("s"), 32)}},
+		Store: store, Issuer: testPublicURL, Audience: "convexgw",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csrf, err := auth.NewCSRF(bytes.Repeat([]byte("c"), 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &testEnv{t: t, srv: srv, tokens: tokens, sess: sess, csrf: csrf, bind: NewBindings(),
+		users: map[string]AuthUser{}}
+	env.api = NewAPI(Deps{Convex: client, IdentityMode: mode, PublicURL: testPublicURL,
+		ConvexTokens: tokens, Sessions: sess, CSRF: csrf,
+		Origins: auth.NewOriginPolicy([]string{testPublicURL})})
+	env.e = env.routes()
+	for _, name := range []string{"admin", "manager", "member", "inactive"} {
+		u, err := env.bind.GetUserByEmail.Call(context.Background(), client, EmailArgs{Email: name + "@demo.test"})
+		if err != nil || u == nil {
+			t.Fatalf("seed user %s: %v", name, err)
+		}
+		env.users[name] = *u
+	}
+	return env
+}
+
+// routes mounts the domain and passthrough routes as the proposed route
+// table does (see domainHandlers and PassthroughHandlers).
+func (env *testEnv) routes() *echo.Echo {
+	a := env.api
+	e := echo.New()
+	e.HTTPErrorHandler = ErrorHandler(a.log)
+	e.Pre(requestID())
+	d := a.domainHandlers(env.bind)
+	g := e.Group("/api", a.requireSession)
+	g.GET("/users/me", d.Me)
+	g.GET("/users", d.Users.List)
+	g.GET("/tasks", d.Tasks.List)
+	g.POST("/tasks", d.Tasks.Create)
+	g.PATCH("/tasks/:id", d.Tasks.Update)
+	g.DELETE("/tasks/:id", d.Tasks.Remove)
+	g.GET("/notifications", d.Notifications.List)
+	g.POST("/notifications/:id/read", d.MarkRead)
+	g.GET("/donations/stats", d.DonationStats)
+	for prefix, h := range map[string]ResourceHandlers{"/beneficiaries": d.Beneficiaries,
+		"/donations": d.Donations, "/meetings": d.Meetings} {
+		g.GET(prefix, h.List)
+		g.POST(prefix, h.Create)
+		g.GET(prefix+"/:id", h.Get)
+		g.PATCH(prefix+"/:id", h.Update)
+		g.DELETE(prefix+"/:id", h.Remove)
+	}
+	p := a.passthroughHandlers(env.bind.Registry)
+	e.POST("/api/query", p.Query, a.loadSession)
+	e.POST("/api/mutation", p.Mutation, a.loadSession)
+	e.POST("/api/action", p.Action, a.loadSession)
+	e.POST("/api/run/*", p.Run, a.loadSession)
+	return e
+}
+
+// session returns the cookie and CSRF token of a session for user name.
+func (env *testEnv) session(name string) (*http.Cookie, string) {
+	u := env.users[name]
+	tok, s, err := env.sess.Issue(context.Background(), auth.SessionUser{UserID: u.ID, Role: u.Role, Name: u.Name, Email: u.Email})
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	return env.sess.Cookie(tok, s), env.csrf.Token(s.ID)
+}
+
+// token returns a gateway-issued Convex token for user name.
+func (env *testEnv) token(name string) string {
+	u := env.users[name]
+	tok, _, err := env.tokens.Issue(auth.TokenUser{Subject: u.ID, Name: u.Name, Email: u.Email, Role: u.Role})
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	return tok
+}
+
+// do sends a REST request as user name ("" = no session) with a JSON body
+// (nil = none) and returns the status and body.
+func (env *testEnv) do(method, path, user string, body any) (int, []byte) {
+	env.t.Helper()
+	var rd *bytes.Reader
+	switch b := body.(type) {
+	case nil:
+		rd = bytes.NewReader(nil)
+	case string:
+		rd = bytes.NewReader([]byte(b))
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			env.t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if body != nil {
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	}
+	if user != "" {
+		ck, csrf := env.session(user)
+		req.AddCookie(ck)
+		req.Header.Set(HeaderCSRF, csrf)
+	}
+	rec := httptest.NewRecorder()
+	env.e.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.Bytes()
+}
+
+func decodeJSON[T any](t testing.TB, data []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatalf("decoding %s: %v", data, err)
+	}
+	return v
+}
+
+// wantError checks a gateway error answer.
+func wantError(t testing.TB, status int, body []byte, wantStatus int, wantCode string) errorBody {
+	t.Helper()
+	if status != wantStatus {
+		t.Fatalf("status %d, want %d: %s", status, wantStatus, body)
+	}
+	eb := decodeJSON[errorBody](t, body)
+	if eb.Error.Code != wantCode || eb.Error.RequestID == "" {
+		t.Fatalf("error %+v, want code %s", eb.Error, wantCode)
+	}
+	return eb
+}

@@ -1,0 +1,157 @@
+package routes
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"go.uber.org/zap"
+
+	"convexgw/auth"
+)
+
+// errorBody is the one error shape: {"error":{"code","message","requestId","fields"?}}.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      string            `json:"code"`
+	Message   string            `json:"message"`
+	RequestID string            `json:"requestId"`
+	Fields    map[string]string `json:"fields,omitempty"`
+}
+
+// ErrorHandler returns the Echo HTTPErrorHandler: every error, Echo's own
+// 404/405/413 included, becomes the JSON error shape with the request id.
+// Errors answered with a 5xx are logged with their internal cause; the
+// client sees only the public message.
+func ErrorHandler(log *zap.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		pub := publicError(err)
+		rid := RequestIDFrom(c.Request().Context())
+		if pub.Status >= 500 {
+			log.Error("request failed", zap.String("request_id", rid), zap.String("code", pub.Code),
+				zap.Int("status", pub.Status), zap.Error(err))
+		} else if ce := log.Check(zap.DebugLevel, "request refused"); ce != nil {
+			ce.Write(zap.String("request_id", rid), zap.String("code", pub.Code), zap.Error(err))
+		}
+		if pub.RetryAfter > 0 {
+			c.Response().Header().Set(echo.HeaderRetryAfter, retryAfterSeconds(pub.RetryAfter))
+		}
+		var werr error
+		if c.Request().Method == http.MethodHead {
+			werr = c.NoContent(pub.Status)
+		} else {
+			werr = c.JSON(pub.Status, errorBody{Error: errorDetail{Code: pub.Code, Message: pub.Message,
+				RequestID: rid, Fields: pub.Fields}})
+		}
+		if werr != nil {
+			log.Debug("writing error response", zap.String("request_id", rid), zap.Error(werr))
+		}
+	}
+}
+
+// retryAfterSeconds renders d as whole seconds, rounded up, at least 1.
+func retryAfterSeconds(d time.Duration) string {
+	s := int64((d + time.Second - 1) / time.Second)
+	return strconv.FormatInt(max(s, 1), 10)
+}
+
+// publicError maps any error to its public form (design.md error table).
+func publicError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		out := *e
+		if out.Status == 0 {
+			out.Status = http.StatusInternalServerError
+		}
+		if out.Code == "" {
+			out.Code = CodeInternal
+		}
+		if out.Message == "" {
+			out.Message = http.StatusText(out.Status)
+		}
+		return &out
+	}
+	if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge,
+			Message: "The request body is too large."}
+	}
+	if pe, ok := authError(err); ok {
+		return pe
+	}
+	if pe, ok := convexError(err); ok {
+		return pe
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return echoError(he)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Status: http.StatusGatewayTimeout, Code: CodeBackendTimeout, Message: "The backend timed out."}
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "Something went wrong."}
+}
+
+// authError maps auth package errors that reach the handler unconverted.
+func authError(err error) (*Error, bool) {
+	var busy *auth.BusyError
+	var locked *auth.LockedError
+	switch {
+	case errors.As(err, &busy):
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeBusy,
+			Message: "The server is busy; try again shortly.", RetryAfter: busy.RetryAfter}, true
+	case errors.As(err, &locked):
+		return &Error{Status: http.StatusTooManyRequests, Code: CodeAccountLocked,
+			Message: "Too many failed sign-in attempts; try again later.", RetryAfter: locked.RetryAfter}, true
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		return &Error{Status: http.StatusUnauthorized, Code: CodeInvalidCredentials,
+			Message: "Invalid email or password."}, true
+	case errors.Is(err, auth.ErrInvalidSession), errors.Is(err, auth.ErrInvalidToken):
+		return errUnauthenticated(), true
+	case errors.Is(err, auth.ErrCSRF):
+		return &Error{Status: http.StatusForbidden, Code: CodeCSRFFailed,
+			Message: "Missing or invalid CSRF token."}, true
+	case errors.Is(err, auth.ErrRateLimited):
+		return &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited,
+			Message: "Too many requests; slow down.", RetryAfter: time.Second}, true
+	}
+	return nil, false
+}
+
+// echoError maps Echo's own errors (no route, wrong method, bad bind...).
+func echoError(he *echo.HTTPError) *Error {
+	e := &Error{Status: he.Code, Err: he}
+	switch he.Code {
+	case http.StatusNotFound:
+		e.Code, e.Message = CodeNotFound, "Not found."
+	case http.StatusMethodNotAllowed:
+		e.Code, e.Message = CodeMethodNotAllowed, "Method not allowed."
+	case http.StatusBadRequest, http.StatusUnsupportedMediaType:
+		e.Status, e.Code, e.Message = http.StatusBadRequest, CodeInvalidRequest, "The request is malformed."
+	case http.StatusUnauthorized:
+		e.Code, e.Message = CodeUnauthenticated, "Sign in to continue."
+	case http.StatusForbidden:
+		e.Code, e.Message = CodeForbidden, "Forbidden."
+	case http.StatusTooManyRequests:
+		e.Code, e.Message, e.RetryAfter = CodeRateLimited, "Too many requests; slow down.", time.Second
+	default:
+		if he.Code < 400 || he.Code > 599 {
+			e.Status = http.StatusInternalServerError
+		}
+		e.Code = strings.ReplaceAll(strings.ToLower(http.StatusText(e.Status)), " ", "_")
+		if e.Status >= 500 {
+			e.Code = CodeInternal
+		}
+		e.Message = http.StatusText(e.Status) + "."
+	}
+	return e
+}

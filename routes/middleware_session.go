@@ -1,0 +1,138 @@
+package routes
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"go.uber.org/zap"
+
+	"convexgw/auth"
+)
+
+// HeaderCSRF carries the CSRF token on unsafe requests.
+const HeaderCSRF = "X-CSRF-Token"
+
+// loadSession verifies the session cookie, if any, and stores the Principal
+// and the auth.Session in the context. A sliding session past its refresh age
+// gets a new cookie. An invalid cookie is treated as no session.
+func (a *API) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Get(sessionKey) != nil {
+			return next(c)
+		}
+		ck, err := c.Cookie(a.d.Sessions.CookieName())
+		if err != nil || ck.Value == "" {
+			return next(c)
+		}
+		ctx := c.Request().Context()
+		sess, err := a.d.Sessions.Verify(ctx, ck.Value)
+		if err != nil {
+			if ce := a.log.Check(zap.DebugLevel, "session refused"); ce != nil {
+				ce.Write(zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
+			}
+			return next(c)
+		}
+		tok, fresh, refreshed, err := a.d.Sessions.Refresh(ctx, sess)
+		switch {
+		case err != nil:
+			a.log.Warn("session refresh failed", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
+		case refreshed:
+			sess = fresh
+			a.setSessionCookies(c, tok, sess)
+		}
+		a.setSession(c, sess)
+		return next(c)
+	}
+}
+
+// setSession stores sess and its Principal in c.
+func (a *API) setSession(c echo.Context, sess auth.Session) {
+	c.Set(sessionKey, &sess)
+	c.Set(principalKey, &Principal{UserID: sess.UserID, Role: sess.Role, Name: sess.Name,
+		Email: sess.Email, SessionID: sess.ID})
+}
+
+// session returns the verified session of the request, or nil.
+func (a *API) session(c echo.Context) *auth.Session {
+	s, _ := c.Get(sessionKey).(*auth.Session)
+	return s
+}
+
+// requireSession answers 401 unauthenticated without a valid session, and
+// 403 csrf_failed for an unsafe method whose X-CSRF-Token does not match the
+// session or whose origin is not allowed.
+func (a *API) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return a.loadSession(func(c echo.Context) error {
+		sess := a.session(c)
+		if sess == nil {
+			return errUnauthenticated()
+		}
+		if err := a.checkCSRF(c, sess); err != nil {
+			return err
+		}
+		return next(c)
+	})
+}
+
+// checkCSRF applies the origin policy and the CSRF token to unsafe methods.
+func (a *API) checkCSRF(c echo.Context, sess *auth.Session) error {
+	r := c.Request()
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return nil
+	}
+	csrfErr := func(err error) error {
+		return &Error{Status: http.StatusForbidden, Code: CodeCSRFFailed,
+			Message: "Missing or invalid CSRF token.", Err: err}
+	}
+	if err := a.d.Origins.Check(r.Method, r.Header.Get(echo.HeaderOrigin), r.Referer(),
+		r.Header.Get("Sec-Fetch-Site")); err != nil {
+		return csrfErr(err)
+	}
+	if err := a.d.CSRF.Verify(sess.ID, r.Header.Get(HeaderCSRF)); err != nil {
+		return csrfErr(err)
+	}
+	return nil
+}
+
+// setSessionCookies sets the session cookie (HttpOnly) and the CSRF cookie
+// (readable by the page's script) and returns the CSRF token.
+func (a *API) setSessionCookies(c echo.Context, token string, sess auth.Session) string {
+	csrf := a.d.CSRF.Token(sess.ID)
+	c.SetCookie(a.d.Sessions.Cookie(token, sess))
+	c.SetCookie(a.d.Sessions.CSRFCookie(csrf, sess))
+	return csrf
+}
+
+// protectPages redirects a request for a protected page prefix without a
+// session to /sign-in?redirect=<path?query>. API routes are not pages: they
+// answer 401 through requireSession.
+func (a *API) protectPages(next echo.HandlerFunc) echo.HandlerFunc {
+	loaded := a.loadSession(func(c echo.Context) error {
+		if a.session(c) == nil {
+			target := "/sign-in?redirect=" + url.QueryEscape(c.Request().URL.RequestURI())
+			return c.Redirect(http.StatusFound, target)
+		}
+		return next(c)
+	})
+	return func(c echo.Context) error {
+		if a.protectedPage(c.Request().URL.Path) {
+			return loaded(c)
+		}
+		return next(c)
+	}
+}
+
+// protectedPage reports whether path is a protected prefix or below one
+// (segment boundary: /dashboard and /dashboard/x, not /dashboards).
+func (a *API) protectedPage(path string) bool {
+	for _, p := range a.d.ProtectedPrefixes {
+		p = strings.TrimSuffix(p, "/")
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}

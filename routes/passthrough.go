@@ -1,0 +1,257 @@
+package routes
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"convexgw/convexclient"
+)
+
+// The Convex-compatible passthrough: POST /api/query, /api/mutation,
+// /api/action and /api/run/{module...}/{function} accept what a Convex
+// deployment accepts and answer what it would answer, for the bindings
+// marked Exposed. Every other path, internal functions included, gets
+// Convex's own "could not find function" answer, so nothing leaks. Calls go
+// through the shared convexclient.Client (breaker, retries, metrics) with the
+// caller's identity: a gateway-issued Convex token (Authorization: Bearer),
+// else the session cookie (with a CSRF token or a same-origin request), else
+// none (the function decides what anonymous callers get).
+
+// maxPassthroughBody is Convex's own request limit (16 MiB + 2000 bytes); the
+// gateway's body limit middleware usually refuses earlier.
+const maxPassthroughBody = 16<<20 + 2000
+
+// HeaderConvexRequestID is the request id header of the Convex HTTP API.
+const HeaderConvexRequestID = "Convex-Request-Id"
+
+// PassthroughHandlers are the passthrough's handlers, for the route table.
+// They need the session loaded (loadSession) but not required, and must not
+// sit behind requireSession: anonymous callers and bearer tokens are valid.
+type PassthroughHandlers struct {
+	Query    echo.HandlerFunc // POST /api/query
+	Mutation echo.HandlerFunc // POST /api/mutation
+	Action   echo.HandlerFunc // POST /api/action
+	Run      echo.HandlerFunc // POST /api/run/*
+}
+
+// passthroughHandlers builds the passthrough for the Exposed bindings of reg.
+func (a *API) passthroughHandlers(reg *convexclient.Registry) PassthroughHandlers {
+	h := func(kind convexclient.Kind) echo.HandlerFunc {
+		return func(c echo.Context) error { return a.passthrough(c, kind, reg) }
+	}
+	return PassthroughHandlers{
+		Query:    h(convexclient.KindQuery),
+		Mutation: h(convexclient.KindMutation),
+		Action:   h(convexclient.KindAction),
+		Run:      h(0),
+	}
+}
+
+// passthrough serves one call; kind 0 is /api/run.
+func (a *API) passthrough(c echo.Context, kind convexclient.Kind, reg *convexclient.Registry) error {
+	req := c.Request()
+	run := kind == 0
+	authz, herr := parseAuthorization(req.Header.Get(echo.HeaderAuthorization))
+	if herr != nil {
+		return herr.write(c)
+	}
+	if !jsonContentType(req.Header.Get(echo.HeaderContentType)) {
+		return errBadContentType().write(c)
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, maxPassthroughBody+1))
+	if err != nil {
+		return err // the body limit middleware's 413, or a broken connection
+	}
+	if len(body) > maxPassthroughBody {
+		return badJSONBody("Request body too large").write(c)
+	}
+	call, herr := parseUDFRequest(body, !run)
+	if herr != nil {
+		return herr.write(c)
+	}
+	if run {
+		p, herr := runPath(c.Param("*"))
+		if herr != nil {
+			return herr.write(c)
+		}
+		call.Path = p
+	}
+	canon, ok := convexclient.CanonicalPath(call.Path)
+	if !ok {
+		return convexHTTPError{http.StatusBadRequest, "BadConvexFunctionIdentifier",
+			"Invalid function path: " + strconv.Quote(call.Path), ""}.write(c)
+	}
+	format, badFormat := resolveFormat(call.Format, run, req.Header.Get("Convex-Client"))
+	ctx, herr := a.passthroughCtx(c, authz)
+	if herr != nil {
+		return herr.write(c)
+	}
+	rid := passthroughRequestID(c)
+	ctx = convexclient.WithRequestID(ctx, rid)
+
+	b, found := reg.Lookup(canon)
+	if !found || !b.Exposed || b.Visibility != convexclient.Public {
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON,
+			missingFunction(rid, strings.TrimSuffix(canon, ":default"), run))
+	}
+	if run {
+		kind = b.Kind
+	}
+	// An exposed function called through the wrong endpoint goes to Convex
+	// too: it is public, and Convex's "Trying to execute ... as Query"
+	// answer is what the caller would get.
+	out, err := a.d.Convex.CallRaw(ctx, kind, call.Path, call.Args)
+	if err != nil {
+		return passthroughError(err).write(c)
+	}
+	if badFormat != nil { // Convex rejects a bad format only after running the function
+		return badFormat.write(c)
+	}
+	if format != formatEncoded {
+		if out, err = convertResponse(out, format); err != nil {
+			return badGateway().write(c)
+		}
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, out)
+}
+
+// authorization is a parsed Authorization header: none, or a bearer token.
+type authorization struct {
+	bearer string // "" when the header is absent
+}
+
+// parseAuthorization applies Convex's header rules (convex-wire.md §1):
+// shorter than 7 bytes → 400 InvalidHeaderFailure; "Convex <key>" → 401
+// BadAdminKey (the gateway never accepts deploy keys from callers);
+// anything but "Bearer <token>" → 400 InvalidAdminKey.
+func parseAuthorization(h string) (authorization, *convexHTTPError) {
+	if h == "" {
+		return authorization{}, nil
+	}
+	if len(h) < 7 {
+		e := errShortAuthHeader()
+		return authorization{}, &e
+	}
+	switch strings.ToLower(h[:7]) {
+	case "convex ":
+		e := errBadAdminKey()
+		return authorization{}, &e
+	case "bearer ":
+		if tok := h[7:]; tok != "" {
+			return authorization{bearer: tok}, nil
+		}
+	}
+	e := errInvalidAdminKey()
+	return authorization{}, &e
+}
+
+// passthroughCtx returns the request context with the caller's Convex
+// credential: from a verified gateway-issued bearer token, else from the
+// session (CSRF token or same-origin required), else anonymous. It never
+// falls back to the client's default (possibly admin) credential.
+func (a *API) passthroughCtx(c echo.Context, authz authorization) (context.Context, *convexHTTPError) {
+	ctx := c.Request().Context()
+	if authz.bearer != "" {
+		if a.d.ConvexTokens == nil {
+			e := errNoAuthProvider()
+			return nil, &e
+		}
+		claims, err := a.d.ConvexTokens.Verify(authz.bearer)
+		if err != nil {
+			e := errInvalidJWT()
+			if strings.Count(authz.bearer, ".") != 2 {
+				e = errUnparsableJWT()
+			}
+			return nil, &e
+		}
+		if a.d.IdentityMode == IdentityJWT {
+			// Forward the caller's own token: Convex verifies it again.
+			return convexclient.WithCredential(ctx, convexclient.UserToken(authz.bearer)), nil
+		}
+		p := &Principal{UserID: claims.Subject, Role: claims.Role, Name: claims.Name, Email: claims.Email}
+		return convexclient.WithCredential(ctx, convexclient.ActingAs(a.identity(p))), nil
+	}
+	if sess := a.session(c); sess != nil {
+		if !a.sameOriginOrCSRF(c, sess.ID) {
+			e := errCSRF()
+			return nil, &e
+		}
+		return a.convexCtx(c), nil
+	}
+	return convexclient.WithCredential(ctx, convexclient.Anonymous()), nil
+}
+
+// sameOriginOrCSRF accepts a cookie-authenticated passthrough call that
+// carries the session's CSRF token or passes the origin policy.
+func (a *API) sameOriginOrCSRF(c echo.Context, sessionID string) bool {
+	r := c.Request()
+	if tok := r.Header.Get(HeaderCSRF); tok != "" && a.d.CSRF.Verify(sessionID, tok) == nil {
+		return true
+	}
+	return a.d.Origins.Check(r.Method, r.Header.Get(echo.HeaderOrigin), r.Referer(),
+		r.Header.Get("Sec-Fetch-Site")) == nil
+}
+
+// passthroughRequestID is the id Convex would print: the caller's
+// Convex-Request-Id when well formed, else the gateway's request id.
+func passthroughRequestID(c echo.Context) string {
+	if id := c.Request().Header.Get(HeaderConvexRequestID); validRequestID(id) {
+		return id
+	}
+	return RequestIDFrom(c.Request().Context())
+}
+
+// runPath maps /api/run/{a}/{b}/.../{fn} to "a/b:fn" (segments URL-decoded
+// by the router). Fewer than two segments → 400 MissingIdentifier.
+func runPath(rest string) (string, *convexHTTPError) {
+	rest = strings.Trim(rest, "/")
+	i := strings.LastIndexByte(rest, '/')
+	if i <= 0 || i == len(rest)-1 {
+		e := errMissingIdentifier()
+		return "", &e
+	}
+	return rest[:i] + ":" + rest[i+1:], nil
+}
+
+// passthroughError turns a failed CallRaw into the HTTP answer a Convex
+// client understands: the backend's own {"code","message"} and status when it
+// sent one, else a Convex-like 5xx.
+func passthroughError(err error) convexHTTPError {
+	var he *convexclient.HTTPError
+	var ue *convexclient.UnavailableError
+	switch {
+	case errors.As(err, &he):
+		code := he.Code
+		if code == "" {
+			code = "BackendError"
+		}
+		return convexHTTPError{he.Status, code, he.Message, ""}
+	case errors.As(err, &ue):
+		ra := int((ue.RetryAfter + 999_999_999) / 1_000_000_000)
+		return convexHTTPError{http.StatusServiceUnavailable, "BackendUnavailable",
+			"The Convex backend is unavailable. Try again later.", strconv.Itoa(max(ra, 1))}
+	case errors.Is(err, convexclient.ErrNotConfigured):
+		msg := "The Convex backend is not configured."
+		var ce *convexclient.ConfigError
+		if errors.As(err, &ce) && ce.Setting != "" {
+			msg = "The Convex backend is not configured: set " + ce.Setting + "."
+		}
+		return convexHTTPError{http.StatusServiceUnavailable, "BackendNotConfigured", msg, ""}
+	case errors.Is(err, convexclient.ErrTimeout):
+		return convexHTTPError{http.StatusGatewayTimeout, "BackendTimeout",
+			"The Convex backend did not answer in time.", ""}
+	case errors.Is(err, convexclient.ErrInvalidRequest):
+		return badJSONBody("Invalid request")
+	}
+	return badGateway()
+}
+
+func badGateway() convexHTTPError {
+	return convexHTTPError{http.StatusBadGateway, "BackendError", "The Convex backend failed to answer.", ""}
+}

@@ -1,0 +1,250 @@
+package routes
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"convexgw/convexclient"
+)
+
+const testRID = "0123456789abcdef"
+
+// post sends a Convex HTTP API request to base+endpoint over loopback.
+func post(t *testing.T, base, endpoint, body string, hdr map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+endpoint, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Convex-Client", "npm-1.48.0")
+	req.Header.Set(HeaderConvexRequestID, testRID)
+	for k, v := range hdr {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// gateway serves env's routes over loopback HTTP.
+func (env *testEnv) gateway(t *testing.T) string {
+	srv := httptest.NewServer(env.e)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestPassthroughSameAsConvex sends each request to the gateway and straight
+// to the deployment and wants the same status and bytes.
+func TestPassthroughSameAsConvex(t *testing.T) {
+	for _, mode := range []string{IdentityAdmin, IdentityJWT} {
+		t.Run(mode, func(t *testing.T) {
+			env := newTestEnv(t, mode)
+			gw := env.gateway(t)
+			member := map[string]string{"Authorization": "Bearer " + env.token("member")}
+			manager := map[string]string{"Authorization": "Bearer " + env.token("manager")}
+			adminTask := env.firstID(t, "admin", "tasks")
+			memberNote := env.firstID(t, "member", "notifications")
+			cases := []struct {
+				name, endpoint, body string
+				hdr                  map[string]string
+				want                 string // substring of the answer
+			}{
+				{"query", "/api/query", `{"path":"tasks:list","format":"convex_encoded_json","args":{}}`, member, `"status":"success"`},
+				{"array args", "/api/query", `{"path":"tasks:list","format":"convex_encoded_json","args":[{"status":"pending"}]}`, member, `"pending"`},
+				{"int64", "/api/query", `{"path":"donations:stats","format":"convex_encoded_json","args":[{}]}`, manager, `"count":{"$integer":`},
+				{"js path", "/api/query", `{"path":"users.js:me","format":"convex_encoded_json","args":{}}`, member, `member@demo.test`},
+				{"mutation", "/api/mutation", `{"path":"notifications:markRead","format":"convex_encoded_json","args":[{"id":"` + memberNote + `"}]}`, member, `{"status":"success","value":null}`},
+				{"convex error", "/api/mutation", `{"path":"tasks:remove","format":"convex_encoded_json","args":{"id":"` + adminTask + `"}}`, member, `"errorData":{"code":"FORBIDDEN"}`},
+				{"validator error", "/api/mutation", `{"path":"tasks:remove","format":"convex_encoded_json","args":{"id":"` + memberNote + `"}}`, member, `ArgumentValidationError`},
+				{"forbidden", "/api/query", `{"path":"donations:stats","format":"convex_encoded_json","args":{}}`, member, `FORBIDDEN`},
+				{"anonymous", "/api/query", `{"path":"users:me","format":"convex_encoded_json","args":{}}`, nil, `UNAUTHENTICATED`},
+				{"internal looks missing", "/api/query", `{"path":"auth:getUserByEmail","format":"convex_encoded_json","args":{"email":"admin@demo.test"}}`, member, `Could not find public function for 'auth:getUserByEmail'`},
+				{"missing", "/api/query", `{"path":"nope:nothing","format":"convex_encoded_json","args":{}}`, member, `Could not find public function for 'nope:nothing'`},
+				{"wrong kind", "/api/mutation", `{"path":"tasks:list","format":"convex_encoded_json","args":{}}`, member, `Trying to execute`},
+				{"bad content type", "/api/query", `{"path":"tasks:list","args":{}}`, map[string]string{"Content-Type": "text/plain"}, `BadJsonBody`},
+				{"missing args", "/api/query", `{"path":"tasks:list"}`, nil, `BadJsonBody`},
+				{"admin key refused", "/api/query", `{"path":"auth:getUserByEmail","args":{"email":"admin@demo.test"}}`, map[string]string{"Authorization": "Convex wrong-key"}, `BadAdminKey`},
+			}
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					gs, gb := post(t, gw, tc.endpoint, tc.body, tc.hdr)
+					ds, db := post(t, env.srv.URL, tc.endpoint, tc.body, tc.hdr)
+					if gs != ds || gb != db {
+						t.Fatalf("gateway %d %s\nconvex  %d %s", gs, gb, ds, db)
+					}
+					if !strings.Contains(gb, tc.want) {
+						t.Fatalf("answer %s lacks %s", gb, tc.want)
+					}
+				})
+			}
+		})
+	}
+}
+
+// firstID returns the id of the first document that user name lists in
+// "tasks" or "notifications".
+func (env *testEnv) firstID(t *testing.T, name, what string) string {
+	t.Helper()
+	st, body := env.do(http.MethodGet, "/api/"+what+"?limit=1", name, nil)
+	lb := decodeJSON[listBody[struct {
+		ID string `json:"_id"`
+	}]](t, body)
+	if st != http.StatusOK || len(lb.Items) != 1 {
+		t.Fatalf("%s of %s: %d %s", what, name, st, body)
+	}
+	return lb.Items[0].ID
+}
+
+// TestPassthroughOnlyExposed: public functions that are not exposed answer
+// exactly like missing ones, through every endpoint.
+func TestPassthroughOnlyExposed(t *testing.T) {
+	env := newTestEnv(t, IdentityAdmin)
+	gw := env.gateway(t)
+	hdr := map[string]string{"Authorization": "Bearer " + env.token("admin")}
+	for _, p := range []string{"beneficiaries:create", "users:list", "notifications:create", "auth:updateLastLogin"} {
+		for _, ep := range []string{"/api/query", "/api/mutation", "/api/action"} {
+			st, body := post(t, gw, ep, `{"path":"`+p+`","args":{}}`, hdr)
+			if want := string(missingFunction(testRID, p, false)); st != 200 || body != want {
+				t.Fatalf("%s %s: %d %s\nwant %s", ep, p, st, body, want)
+			}
+		}
+		mod, fn, _ := strings.Cut(p, ":")
+		st, body := post(t, gw, "/api/run/"+mod+"/"+fn, `{"args":{}}`, hdr)
+		if want := string(missingFunction(testRID, p, true)); st != 200 || body != want {
+			t.Fatalf("run %s: %d %s\nwant %s", p, st, body, want)
+		}
+	}
+	// The fake deployment prints the same for an internal function called
+	// without the deploy key: the gateway's answer is indistinguishable.
+	st, body := post(t, env.srv.URL, "/api/mutation", `{"path":"auth:updateLastLogin","args":{}}`, hdr)
+	if body != string(missingFunction(testRID, "auth:updateLastLogin", false)) || st != 200 {
+		t.Fatalf("deployment's own answer differs: %d %s", st, body)
+	}
+}
+
+func TestPassthroughRun(t *testing.T) {
+	env := newTestEnv(t, IdentityAdmin)
+	gw := env.gateway(t)
+	hdr := map[string]string{"Authorization": "Bearer " + env.token("manager")}
+	// /api/run defaults to the clean json format: int64 as a decimal string.
+	st, body := post(t, gw, "/api/run/donations/stats", `{"args":{}}`, hdr)
+	if st != 200 || !strings.Contains(body, `"count":"30"`) {
+		t.Fatalf("run: %d %s", st, body)
+	}
+	st, body = post(t, gw, "/api/run/donations/stats", `{"args":{},"format":"convex_encoded_json"}`, hdr)
+	if st != 200 || !strings.Contains(body, `"count":{"$integer":"HgAAAAAAAAA="}`) {
+		t.Fatalf("run encoded: %d %s", st, body)
+	}
+	st, body = post(t, gw, "/api/run/tasks/create", `{"args":{"title":"via run","priority":"low"}}`, hdr)
+	if st != 200 || !strings.Contains(body, `"status":"success"`) {
+		t.Fatalf("run mutation: %d %s", st, body)
+	}
+	st, body = post(t, gw, "/api/run/stats", `{"args":{}}`, hdr)
+	if st != 400 || !strings.Contains(body, `"code":"MissingIdentifier"`) {
+		t.Fatalf("one segment: %d %s", st, body)
+	}
+	st, body = post(t, gw, "/api/query", `{"path":"donations:stats","args":{},"format":"yaml"}`, hdr)
+	if st != 400 || !strings.Contains(body, `"code":"BadFormat"`) {
+		t.Fatalf("bad format: %d %s", st, body)
+	}
+	st, body = post(t, gw, "/api/query", `{"path":"../etc:passwd","args":{}}`, hdr)
+	if st != 400 || !strings.Contains(body, `"code":"BadConvexFunctionIdentifier"`) {
+		t.Fatalf("bad path: %d %s", st, body)
+	}
+}
+
+func TestPassthroughAuth(t *testing.T) {
+	env := newTestEnv(t, IdentityAdmin)
+	gw := env.gateway(t)
+	me := `{"path":"users:me","format":"convex_encoded_json","args":{}}`
+	cases := []struct {
+		name   string
+		hdr    map[string]string
+		status int
+		want   string
+	}{
+		{"bearer", map[string]string{"Authorization": "Bearer " + env.token("manager")}, 200, "manager@demo.test"},
+		{"garbage token", map[string]string{"Authorization": "Bearer not-a-jwt"}, 401, `"code":"InvalidAuthHeader"`},
+		{"forged token", map[string]string{"Authorization": "Bearer " + env.token("manager") + "x"}, 401, `"code":"InvalidAuthHeader"`},
+		{"basic", map[string]string{"Authorization": "Basic abc"}, 400, `"code":"InvalidAdminKey"`},
+		{"anonymous", nil, 200, "UNAUTHENTICATED"},
+	}
+	for _, tc := range cases {
+		st, body := post(t, gw, "/api/query", me, tc.hdr)
+		if st != tc.status || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d %s", tc.name, st, body)
+		}
+		if strings.Contains(body, testDeployKey) {
+			t.Fatalf("%s: deploy key leaked", tc.name)
+		}
+	}
+	// Session cookie: needs the CSRF token or a same-origin request.
+	ck, csrf := env.session("member")
+	cookie := ck.Name + "=" + ck.Value
+	for _, tc := range []struct {
+		name   string
+		hdr    map[string]string
+		status int
+		want   string
+	}{
+		{"cookie+csrf", map[string]string{"Cookie": cookie, HeaderCSRF: csrf, "Origin": "https://evil.test"}, 200, "member@demo.test"},
+		{"cookie same-origin", map[string]string{"Cookie": cookie, "Sec-Fetch-Site": "same-origin"}, 200, "member@demo.test"},
+		{"cookie cross-site", map[string]string{"Cookie": cookie, "Origin": "https://evil.test"}, 403, `"code":"CsrfFailed"`},
+		{"cookie wrong csrf", map[string]string{"Cookie": cookie, HeaderCSRF: "x", "Sec-Fetch-Site": "cross-site"}, 403, `"code":"CsrfFailed"`},
+	} {
+		st, body := post(t, gw, "/api/query", me, tc.hdr)
+		if st != tc.status || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d %s", tc.name, st, body)
+		}
+	}
+}
+
+func TestPassthroughBackendErrors(t *testing.T) {
+	cases := []struct {
+		err    error
+		status int
+		code   string
+	}{
+		{&convexclient.ConfigError{Setting: "CONVEX_URL", Reason: "is not set"}, 503, "BackendNotConfigured"},
+		{&convexclient.UnavailableError{RetryAfter: 1500e6}, 503, "BackendUnavailable"},
+		{convexclient.ErrTimeout, 504, "BackendTimeout"},
+		{&convexclient.HTTPError{Status: 429, Code: "TooManyConcurrentRequests", Message: "busy"}, 429, "TooManyConcurrentRequests"},
+		{errors.New("boom"), 502, "BackendError"},
+	}
+	for _, tc := range cases {
+		e := passthroughError(tc.err)
+		if e.status != tc.status || e.code != tc.code {
+			t.Errorf("%v: %+v", tc.err, e)
+		}
+	}
+	if e := passthroughError(&convexclient.UnavailableError{RetryAfter: 1500e6}); e.retryAfter != "2" {
+		t.Errorf("Retry-After %q", e.retryAfter)
+	}
+	// An unconfigured backend, end to end.
+	a := NewAPI(Deps{Convex: convexclient.NewLazy(func() (convexclient.Config, error) {
+		return convexclient.Config{}, &convexclient.ConfigError{Setting: "CONVEX_URL", Reason: "is not set"}
+	})})
+	e := echo.New()
+	e.POST("/api/query", a.passthroughHandlers(NewBindings().Registry).Query)
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	st, body := post(t, srv.URL, "/api/query", `{"path":"users:me","args":{}}`, nil)
+	if st != 503 || body != `{"code":"BackendNotConfigured","message":"The Convex backend is not configured: set CONVEX_URL."}` {
+		t.Fatalf("unconfigured: %d %s", st, body)
+	}
+}

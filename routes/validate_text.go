@@ -1,0 +1,94 @@
+package routes
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The text and number rules of convex/CONTRACT.md, mirrored exactly so the
+// gateway refuses with 400 what the function would refuse with INVALID, and
+// with the same message. Values are still sent untrimmed: the function trims.
+
+// jsTrim is ECMAScript String.prototype.trim.
+func jsTrim(s string) string { return strings.TrimFunc(s, isJSSpace) }
+
+// isJSSpace reports whether r is WhiteSpace or LineTerminator in ECMAScript
+// (U+0085 and U+180E are not).
+func isJSSpace(r rune) bool {
+	switch r {
+	case '\t', '\n', '\v', '\f', '\r', ' ', 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200A
+}
+
+// jsLen is JavaScript's String.length: UTF-16 code units.
+func jsLen(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// requiredText is the contract's requiredText(field, value, max).
+func requiredText(errs fieldErrors, field, s string, max int) {
+	t := jsTrim(s)
+	switch {
+	case t == "":
+		errs.add(field, field+" must not be empty")
+	case jsLen(t) > max:
+		errs.add(field, field+" must be at most "+strconv.Itoa(max)+" characters")
+	}
+}
+
+// optionalRequiredText applies requiredText to a patch field when it is set.
+func optionalRequiredText(errs fieldErrors, field string, s *string, max int) {
+	if s != nil {
+		requiredText(errs, field, *s, max)
+	}
+}
+
+// optionalText is the contract's optionalText(field, value, max): nil passes,
+// an empty string is allowed.
+func optionalText(errs fieldErrors, field string, s *string, max int) {
+	if s != nil && jsLen(jsTrim(*s)) > max {
+		errs.add(field, field+" must be at most "+strconv.Itoa(max)+" characters")
+	}
+}
+
+// positiveAmount is the contract's amount rule.
+func positiveAmount(errs fieldErrors, field string, a float64) {
+	if !(a > 0) {
+		errs.add(field, field+" must be a positive number")
+	}
+}
+
+// currencyCode is the contract's currency rule: /^[A-Z]{3}$/.
+func currencyCode(errs fieldErrors, field, s string) {
+	ok := len(s) == 3
+	for i := 0; ok && i < 3; i++ {
+		ok = s[i] >= 'A' && s[i] <= 'Z'
+	}
+	if !ok {
+		errs.add(field, field+" must be a 3-letter uppercase code")
+	}
+}
+
+// docIDs checks a list of document ids: at most max entries, each an id.
+func docIDs(errs fieldErrors, field string, ids []string, max int) {
+	if len(ids) > max {
+		errs.add(field, field+" must have at most "+strconv.Itoa(max)+" entries")
+		return
+	}
+	for _, id := range ids {
+		if !validID(id) {
+			errs.add(field, field+" must contain document ids")
+			return
+		}
+	}
+}
