@@ -21,11 +21,12 @@ import (
 // loopback port when REDIS_URL is unset. It is started on first use and
 // stopped by TestMain.
 type testRedisServer struct {
-	once sync.Once
-	cmd  *exec.Cmd
-	addr string
-	skip string // why Redis tests cannot run here
-	err  error
+	once   sync.Once
+	cmd    *exec.Cmd
+	exited chan error // receives cmd.Wait's result
+	addr   string
+	skip   string // why Redis tests cannot run here
+	err    error
 }
 
 var testRedis testRedisServer
@@ -112,7 +113,7 @@ func (s *testRedisServer) startOn(bin string) error {
 		err := c.Ping(ctx).Err()
 		cancel()
 		if err == nil {
-			s.cmd, s.addr = cmd, addr
+			s.cmd, s.exited, s.addr = cmd, exited, addr
 			return nil
 		}
 		select {
@@ -122,6 +123,7 @@ func (s *testRedisServer) startOn(bin string) error {
 		}
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
+			<-exited
 			return fmt.Errorf("redis-server did not answer PING: %v", err)
 		}
 	}
@@ -130,5 +132,6 @@ func (s *testRedisServer) startOn(bin string) error {
 func (s *testRedisServer) stop() {
 	if s.cmd != nil && s.cmd.Process != nil {
 		_ = s.cmd.Process.Kill()
+		<-s.exited // reap it: no zombie left behind
 	}
 }

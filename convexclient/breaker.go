@@ -76,6 +76,7 @@ type transition struct{ from, to State }
 // gobreaker's lock and delivered to hooks outside it, in order.
 type breaker struct {
 	cb       *gobreaker.TwoStepCircuitBreaker[struct{}]
+	name     string // deployment URL, for logs
 	timeout  time.Duration
 	now      func() time.Time
 	log      *zap.Logger
@@ -91,7 +92,7 @@ func newBreaker(name string, s BreakerSettings, now func() time.Time, log *zap.L
 	if s.Disabled {
 		return nil
 	}
-	b := &breaker{timeout: s.OpenTimeout, now: now, log: log, onChange: onChange}
+	b := &breaker{name: name, timeout: s.OpenTimeout, now: now, log: log, onChange: onChange}
 	b.cb = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
 		Name:        name,
 		MaxRequests: s.HalfOpenProbes,
@@ -177,7 +178,7 @@ func (b *breaker) flush() {
 		b.pending = nil
 		b.mu.Unlock()
 		for _, t := range p {
-			b.log.Info("convex circuit breaker state changed",
+			b.log.Info("convex circuit breaker state changed", zap.String("deployment", b.name),
 				zap.String("from", t.from.String()), zap.String("to", t.to.String()))
 			if b.onChange != nil {
 				b.onChange(t.from, t.to)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -226,5 +227,50 @@ func TestBreakerDisabled(t *testing.T) {
 	}
 	if hs.c.State() != StateClosed || hs.rec.hits.Load() != 10 {
 		t.Fatal("disabled breaker opened")
+	}
+}
+
+// TestBreakerConcurrentTransitionsInOrder hammers a flapping breaker from
+// many goroutines: hooks must see a consistent chain (each from = previous to).
+func TestBreakerConcurrentTransitionsInOrder(t *testing.T) {
+	var n atomic.Int64
+	tr := &transitions{}
+	hs := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%3 == 0 {
+			reply(200, `{"status":"success","value":null}`)(w, r)
+			return
+		}
+		reply(500, `{}`)(w, r)
+	}, func(c *Config) {
+		c.Breaker = BreakerSettings{ConsecutiveFailures: 2, OpenTimeout: time.Millisecond, HalfOpenProbes: 2}
+		c.OnStateChange = tr.add
+	})
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 30 {
+				_ = hs.c.Mutation(context.Background(), "a:b", nil, nil)
+				_ = hs.c.State()
+			}
+		}()
+	}
+	wg.Wait()
+	final := hs.c.State() // delivers any pending transition before returning
+	got := tr.get()
+	if len(got) == 0 {
+		t.Fatal("no transitions")
+	}
+	prev := "closed"
+	for _, s := range got {
+		from, to, _ := strings.Cut(s, "->")
+		if from != prev || from == to {
+			t.Fatalf("broken chain at %q in %v", s, got)
+		}
+		prev = to
+	}
+	if prev != final.String() {
+		t.Fatalf("last delivered %s, state %s", prev, final)
 	}
 }

@@ -100,14 +100,23 @@ func (c *Client) Ready() error {
 	return err
 }
 
-// State returns the circuit breaker's state; StateClosed when the client is
-// not configured yet or the breaker is disabled.
+// State returns the circuit breaker's state (resolving a lazy configuration
+// if needed, without I/O); StateClosed when the client cannot be configured
+// or the breaker is disabled.
 func (c *Client) State() State {
 	e, err := c.engine()
 	if err != nil {
 		return StateClosed
 	}
 	return e.br.state()
+}
+
+// CloseIdleConnections closes the client's idle keep-alive connections (for
+// shutdown). The client stays usable; new calls open new connections.
+func (c *Client) CloseIdleConnections() {
+	if e := c.eng.Load(); e != nil {
+		e.hc.CloseIdleConnections()
+	}
 }
 
 // String describes the client without secrets.

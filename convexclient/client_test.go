@@ -213,3 +213,15 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatalf("server hits = %d, want 64", got)
 	}
 }
+
+func TestCloseIdleConnections(t *testing.T) {
+	hs := setup(t, reply(200, `{"status":"success","value":null}`))
+	NewLazy(nil).CloseIdleConnections() // unresolved: no-op
+	if err := hs.c.Query(context.Background(), "a:b", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	hs.c.CloseIdleConnections()
+	if err := hs.c.Query(context.Background(), "a:b", nil, nil); err != nil {
+		t.Fatalf("after CloseIdleConnections: %v", err)
+	}
+}

@@ -4,7 +4,7 @@ import "testing"
 
 func TestKinds(t *testing.T) {
 	cases := []struct {
-		k                    Kind
+		k                   Kind
 		str, spec, endpoint string
 	}{
 		{KindQuery, "query", "Query", "/api/query"},

@@ -73,9 +73,9 @@ func atIndex(err error, i int) error {
 // ±2^53); strings, bools and nil as in JSON; slices and arrays are arrays;
 // maps with string keys and structs (json tags: name, omitempty, "-") are
 // objects with keys sorted bytewise; json.Number is a number; json.RawMessage
-// and other json.Marshaler
-// results are validated and normalised. Object keys must be printable ASCII,
-// not start with '$' and be at most 1024 bytes. Errors match ErrInvalidValue.
+// and other json.Marshaler results are validated and normalised. Object keys
+// must be printable ASCII, not start with '$' and be at most 1024 bytes.
+// Errors match ErrInvalidValue.
 func Marshal(v any) ([]byte, error) {
 	e := encoderPool.Get().(*encoder)
 	e.buf, e.depth = e.buf[:0], 0

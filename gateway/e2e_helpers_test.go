@@ -52,6 +52,11 @@ type fakeBackend struct {
 
 func newFakeBackend(t *testing.T, users ...testUser) *fakeBackend {
 	t.Helper()
+	return newFakeBackendOpts(t, convextest.Options{AdminKey: testDeployKey}, users...)
+}
+
+func newFakeBackendOpts(t *testing.T, opts convextest.Options, users ...testUser) *fakeBackend {
+	t.Helper()
 	fb := &fakeBackend{users: map[string]map[string]any{}, lastLogin: map[string]int{}, rehashed: map[string]string{}}
 	for _, u := range users {
 		cost := u.Cost
@@ -65,7 +70,7 @@ func newFakeBackend(t *testing.T, users ...testUser) *fakeBackend {
 		fb.users[u.Email] = map[string]any{"_id": u.ID, "_creationTime": 1.0, "email": u.Email, "name": u.Name,
 			"role": u.Role, "isActive": u.Active, "passwordHash": string(h)}
 	}
-	d := convextest.NewDeployment(convextest.Options{AdminKey: testDeployKey})
+	d := convextest.NewDeployment(opts)
 	d.Query("auth:getUserByEmail", func(_ context.Context, c *convextest.Call) (any, error) {
 		var args struct {
 			Email string `json:"email"`

@@ -38,7 +38,10 @@ type Gateway struct {
 	started   bool
 	ln        net.Listener
 	srv       *http.Server
-	serveErr  chan error
+	served    chan struct{} // closed when Serve returns; serveErr is then set
+	serveErr  error
+	shutdown  sync.Once
+	shutErr   error
 	secondary *Secondary
 	convex    *convexclient.Client
 	metrics   *Metrics
@@ -131,13 +134,14 @@ func (g *Gateway) Start(ctx context.Context) error {
 		ErrorLog:          zap.NewStdLog(g.log.Named("http").WithOptions(zap.IncreaseLevel(zap.WarnLevel))),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	g.serveErr = make(chan error, 1)
+	g.served = make(chan struct{})
 	go func() {
 		err := g.srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
 			err = nil
 		}
-		g.serveErr <- err
+		g.serveErr = err
+		close(g.served)
 	}()
 	g.log.Info("gateway listening", zap.String("addr", ln.Addr().String()), zap.String("public_url", g.publicURL),
 		zap.String("identity_mode", g.cfg.IdentityMode), zap.Bool("dev", g.cfg.Dev))
@@ -173,8 +177,14 @@ func (g *Gateway) Secondary() *Secondary {
 
 // Shutdown stops accepting connections, lets in-flight requests finish,
 // drains the secondary mutations and closes the dev backend and Redis, all
-// within ctx. It returns the joined errors; a clean stop returns nil.
+// within ctx. It returns the joined errors; a clean stop returns nil. Later
+// calls return the first call's result.
 func (g *Gateway) Shutdown(ctx context.Context) error {
+	g.shutdown.Do(func() { g.shutErr = g.doShutdown(ctx) })
+	return g.shutErr
+}
+
+func (g *Gateway) doShutdown(ctx context.Context) error {
 	g.mu.Lock()
 	srv, sec := g.srv, g.secondary
 	g.mu.Unlock()
@@ -183,8 +193,9 @@ func (g *Gateway) Shutdown(ctx context.Context) error {
 		if err := srv.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
-		if err := <-g.serveErr; err != nil {
-			errs = append(errs, fmt.Errorf("serve: %w", err))
+		<-g.served
+		if g.serveErr != nil {
+			errs = append(errs, fmt.Errorf("serve: %w", g.serveErr))
 		}
 	}
 	if sec != nil {
@@ -220,8 +231,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 	}
 	select {
 	case <-ctx.Done():
-	case err := <-g.serveErr:
-		g.serveErr <- err // Shutdown reads it
+	case <-g.served: // Serve failed; Shutdown reports it
 	}
 	g.log.Info("shutting down", zap.Duration("deadline", g.cfg.ShutdownTimeout))
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.ShutdownTimeout)

@@ -14,6 +14,14 @@ import (
 // Exposed bindings are reachable through it) and the start-up check compares
 // with `npx convex function-spec` output. Build it with NewBindings; it is
 // immutable afterwards and safe for concurrent use.
+//
+// To add a function: declare it in NewBindings with its Go args and result
+// types (they must match convex/CONTRACT.md). To let browsers call it through
+// the passthrough (POST /api/query|mutation|action, /api/run/...) with the
+// official Convex client, add convexclient.Exposed(); never expose an
+// Internal function. A new table with list/get/create/update/remove is one
+// table[...] line plus its document and body types (domain_*.go) and five
+// routes in the route table.
 type Bindings struct {
 	// Registry holds every binding below.
 	Registry *convexclient.Registry

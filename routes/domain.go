@@ -91,7 +91,7 @@ func (a *API) donationStats(c echo.Context, b *Bindings) error {
 	q := newQueryParams(c.QueryParams(), "from", "to")
 	args := StatsArgs{From: q.number("from"), To: q.number("to")}
 	if args.From != nil && args.To != nil && *args.To < *args.From {
-		q.errs.add("to", "to must not be before from")
+		q.add("to", "to must not be before from")
 	}
 	if err := q.err(); err != nil {
 		return err

@@ -65,11 +65,11 @@ func (a *API) passthrough(c echo.Context, kind convexclient.Kind, reg *convexcli
 		return errBadContentType().write(c)
 	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, maxPassthroughBody+1))
-	if err != nil {
-		return err // the body limit middleware's 413, or a broken connection
-	}
-	if len(body) > maxPassthroughBody {
-		return badJSONBody("Request body too large").write(c)
+	if err != nil || len(body) > maxPassthroughBody {
+		// Convex answers an oversize body with 400 BadJsonBody. (A declared
+		// Content-Length over the gateway's body limit is refused earlier by
+		// that middleware, in the gateway's error shape.)
+		return badJSONBody("Failed to buffer the request body: length limit exceeded").write(c)
 	}
 	call, herr := parseUDFRequest(body, !run)
 	if herr != nil {

@@ -101,6 +101,9 @@ func convertResponse(body []byte, f valueFormat) ([]byte, error) {
 	if err := json.Unmarshal(body, &r); err != nil {
 		return nil, err
 	}
+	if r.Status == nil {
+		return nil, errBadSpecial
+	}
 	out := make([]byte, 0, len(body)+16)
 	out = append(out, `{"status":`...)
 	out = append(out, r.Status...)
@@ -139,7 +142,7 @@ func convertValue(dst, raw []byte, f valueFormat) ([]byte, error) {
 	return appendConverted(dst, v, f)
 }
 
-var errBadSpecial = errors.New("routes: invalid special value in backend response")
+var errBadSpecial = errors.New("routes: malformed backend response")
 
 func appendConverted(b []byte, v any, f valueFormat) ([]byte, error) {
 	var err error

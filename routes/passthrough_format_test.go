@@ -1,6 +1,9 @@
 package routes
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 func TestConvertResponse(t *testing.T) {
 	in := `{"status":"success","value":{"b":{"$bytes":"AQID"},"a":[{"$integer":"HgAAAAAAAAA="},42.0,"x<y",null,true],` +
@@ -57,4 +60,21 @@ func TestResolveFormat(t *testing.T) {
 			t.Errorf("%v %v %q: got %d %v", tc.f, tc.run, tc.client, got, bad)
 		}
 	}
+}
+
+// FuzzConvertResponse: conversion never panics and yields valid JSON.
+func FuzzConvertResponse(f *testing.F) {
+	f.Add([]byte(`{"status":"success","value":{"a":[{"$integer":"HgAAAAAAAAA="},{"$bytes":"AQID"},{"$float":"AAAAAAAA+H8="}]}}`), uint8(2))
+	f.Add([]byte(`{"status":"error","errorMessage":"x","errorData":{"n":{"$integer":"AQAAAAAAAAA="}},"logLines":["[LOG] 'a'"]}`), uint8(3))
+	f.Add([]byte(`{"status":"success","value":{"$float":"AAAAAAAAAIA="}}`), uint8(2))
+	f.Fuzz(func(t *testing.T, body []byte, f uint8) {
+		format := valueFormat(f%3 + 1)
+		if format == formatEncoded {
+			format = formatClean
+		}
+		out, err := convertResponse(body, format)
+		if err == nil && !json.Valid(out) {
+			t.Fatalf("invalid output %s from %s", out, body)
+		}
+	})
 }

@@ -128,3 +128,41 @@ func TestJSONContentType(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseUDFRequest: the passthrough's body parser never panics, and what
+// it accepts carries JSON object or array args.
+func FuzzParseUDFRequest(f *testing.F) {
+	for _, s := range []string{`{"path":"tasks:list","args":{},"format":"convex_encoded_json"}`,
+		`{"path":"tasks:list","args":[{"a":1}],"extra":1}`, `{"args":{"a":1}}`, `{"path":"x:y"}`,
+		`{"path":"x:y","args":5}`, `nope`, `{"path":"x:y","args":{}} {}`, `{"path":null,"args":[]}`} {
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, withPath bool) {
+		r, err := parseUDFRequest(body, withPath)
+		if err != nil {
+			if err.status != 400 || err.code != "BadJsonBody" {
+				t.Fatalf("unexpected error %+v", err)
+			}
+			return
+		}
+		if len(r.Args) == 0 || (r.Args[0] != '{' && r.Args[0] != '[') || !json.Valid(r.Args) {
+			t.Fatalf("accepted args %q", r.Args)
+		}
+	})
+}
+
+// FuzzParseAuthorization: any header gives a token or a Convex-shaped error.
+func FuzzParseAuthorization(f *testing.F) {
+	for _, h := range []string{"", "Bearer a.b.c", "bearer x", "Bearer ", "Convex k", "Basic x", "Bear"} {
+		f.Add(h)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		a, err := parseAuthorization(h)
+		if err == nil && h != "" && a.bearer == "" {
+			t.Fatalf("%q: neither token nor error", h)
+		}
+		if err != nil && err.status != 400 && err.status != 401 {
+			t.Fatalf("%q: status %d", h, err.status)
+		}
+	})
+}

@@ -64,7 +64,7 @@ func collectedList[A any, D document](fn convexclient.Query[A, []D], args func(q
 		if p.Cursor != nil {
 			var ok bool
 			if after, afterID, ok = parseDocCursor(*p.Cursor); !ok {
-				qp.errs.add("cursor", "is not a valid cursor")
+				qp.add("cursor", "is not a valid cursor")
 			}
 		}
 		if err := qp.err(); err != nil {
@@ -109,20 +109,30 @@ func parseDocCursor(c string) (float64, string, bool) {
 }
 
 // queryParams reads a request's filter parameters and collects their errors.
-// Parameters other than limit, cursor and the declared ones are errors.
+// Parameters other than limit, cursor and the declared ones are errors. The
+// error map is made only when needed: the common valid request allocates
+// nothing here.
 type queryParams struct {
 	v    url.Values
-	errs fieldErrors
+	errs *fieldErrors
 }
 
 func newQueryParams(v url.Values, params ...string) queryParams {
-	q := queryParams{v: v, errs: fieldErrors{}}
+	q := queryParams{v: v, errs: new(fieldErrors)}
 	for name := range v {
 		if name != "limit" && name != "cursor" && !contains(params, name) {
-			q.errs.add(echoKey(name), "unknown parameter")
+			q.add(echoKey(name), "unknown parameter")
 		}
 	}
 	return q
+}
+
+// add records a problem with parameter name.
+func (q queryParams) add(name, msg string) {
+	if *q.errs == nil {
+		*q.errs = fieldErrors{}
+	}
+	q.errs.add(name, msg)
 }
 
 func contains(list []string, s string) bool {
@@ -141,7 +151,7 @@ func (q queryParams) one(name string) (string, bool) {
 	case len(vs) == 0 || (len(vs) == 1 && vs[0] == ""):
 		return "", false
 	case len(vs) > 1:
-		q.errs.add(name, "must be given once")
+		q.add(name, "must be given once")
 		return "", false
 	}
 	return vs[0], true
@@ -154,7 +164,7 @@ func (q queryParams) enum(name string, allowed ...string) *string {
 		return nil
 	}
 	if !contains(allowed, s) {
-		q.errs.add(name, "must be one of: "+strings.Join(allowed, ", "))
+		q.add(name, "must be one of: "+strings.Join(allowed, ", "))
 		return nil
 	}
 	return &s
@@ -174,7 +184,7 @@ func (q queryParams) boolean(name string) *bool {
 		f := false
 		return &f
 	}
-	q.errs.add(name, "must be true or false")
+	q.add(name, "must be true or false")
 	return nil
 }
 
@@ -186,7 +196,7 @@ func (q queryParams) number(name string) *float64 {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		q.errs.add(name, "must be a finite number")
+		q.add(name, "must be a finite number")
 		return nil
 	}
 	return &f
@@ -194,8 +204,8 @@ func (q queryParams) number(name string) *float64 {
 
 // err is the 400 for the collected errors, or nil.
 func (q queryParams) err() error {
-	if len(q.errs) == 0 {
+	if len(*q.errs) == 0 {
 		return nil
 	}
-	return Invalid(q.errs)
+	return Invalid(*q.errs)
 }

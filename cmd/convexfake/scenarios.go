@@ -25,7 +25,7 @@ func scenarios() []scenario {
 		{"users", "users:me and admin-only users:list (two pages), FORBIDDEN for a member, UNAUTHENTICATED for anonymous and inactive callers", scenarioUsers},
 		{"tasks", "a member's tasks: list, create, update, complete (schedules a notification), remove, NOT_FOUND afterwards", scenarioTasks},
 		{"tasks-errors", "task errors: INVALID title, validator errors, FORBIDDEN on another user's task, unauthenticated and inactive callers", scenarioTaskErrors},
-		{"notifications", "notifications:list (all, unread only) and markRead, FORBIDDEN on another user's notification", scenarioNotifications},
+		{"notifications", "notifications:list (all, unread only), markRead, FORBIDDEN on another user's notification, internal notifications:create as admin", scenarioNotifications},
 		{"beneficiaries", "beneficiaries CRUD by a manager, pagination over two pages, status filter, NOT_FOUND, FORBIDDEN for a member, INVALID", scenarioBeneficiaries},
 		{"donations", "donations CRUD, pagination over two pages, donations:stats with its int64 count, FORBIDDEN, INVALID and validator errors", scenarioDonations},
 		{"meetings", "meetings CRUD by an admin, pagination over two pages, NOT_FOUND, FORBIDDEN, INVALID", scenarioMeetings},

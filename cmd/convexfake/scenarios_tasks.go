@@ -103,4 +103,13 @@ func scenarioNotifications(s *session) {
 		s.fails(s.mutation("notifications:markRead", obj("id", id(adminNotes[0])), me), "FORBIDDEN")
 	}
 	s.fails(s.query("notifications:list", obj(), anon()), "UNAUTHENTICATED")
+
+	// The gateway's internal notifications:create, as admin.
+	var nid string
+	s.ok(s.mutation("notifications:create", obj("userId", member, "title", "Welcome", "body", "Your account is ready."), asAdmin()), &nid)
+	var latest []map[string]any
+	s.ok(s.query("notifications:list", obj("unreadOnly", true), me), &latest)
+	if s.err == nil && (len(latest) == 0 || id(latest[0]) != nid) {
+		s.failf("created notification not listed first: %v", latest)
+	}
 }

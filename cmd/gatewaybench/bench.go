@@ -25,6 +25,7 @@ type options struct {
 	identity    string        // admin or jwt
 	callTimeout time.Duration // gateway CONVEX_TIMEOUT (P4)
 	logLevel    string        // gateway LOG_LEVEL
+	cpuprofile  string        // profile mode: in-process gateway, CPU profile of P1's proxied load
 	keep        bool          // keep the temporary directory (binary, logs)
 	failOnMiss  bool          // exit 3 when a figure misses
 }

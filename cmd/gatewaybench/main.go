@@ -43,6 +43,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.callTimeout, "call-timeout", time.Second, "gateway CONVEX_TIMEOUT: how long a hanging call waits before the breaker opens (P4)")
 	fs.StringVar(&o.logLevel, "gateway-log-level", "info", "gateway LOG_LEVEL (info logs every request, as in production)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (gateway binary and log)")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "instead of the figures: run the gateway in this process, write a CPU profile (and FILE.allocs) of P1's proxied load to FILE and print the gateway's top costs")
 	fs.BoolVar(&o.failOnMiss, "fail-on-miss", false, "exit 3 when a figure misses its target")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -78,6 +79,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "gatewaybench: %v\n", err)
 		return 2
+	}
+	if opt.cpuprofile != "" {
+		if err := profileProxied(ctx, opt, opt.cpuprofile, stdout, stderr); err != nil {
+			fmt.Fprintf(stderr, "gatewaybench: profile: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	dir, err := mkTemp()
 	if err != nil {

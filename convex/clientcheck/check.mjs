@@ -49,13 +49,13 @@ async function login(email, password) {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ email, password }),
   });
-  assert(res.status === 200, `login ${email}: HTTP ${res.status} ${await res.text()}`);
+  if (res.status !== 200) throw new Error(`login ${email}: HTTP ${res.status} ${await res.text()}`);
   const cookie = res.headers
     .getSetCookie()
     .map((c) => c.split(";")[0])
     .join("; ");
   const tr = await fetch(`${url}/api/auth/token`, { headers: { Cookie: cookie } });
-  assert(tr.status === 200, `token: HTTP ${tr.status} ${await tr.text()}`);
+  if (tr.status !== 200) throw new Error(`token: HTTP ${tr.status} ${await tr.text()}`);
   const { token } = await tr.json();
   assert(typeof token === "string" && token.split(".").length === 3, "token is not a JWT");
   return token;

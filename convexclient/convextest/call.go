@@ -3,6 +3,7 @@ package convextest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"convexgw/convexclient"
@@ -36,7 +37,7 @@ func (c *Call) Bind(v any) error {
 // for concurrent use.
 func (c *Call) Logf(format string, args ...any) {
 	c.mu.Lock()
-	c.logs = append(c.logs, "[LOG] "+fmt.Sprintf(format, args...))
+	c.logs = append(c.logs, strings.ToValidUTF8("[LOG] "+fmt.Sprintf(format, args...), "\uFFFD"))
 	c.mu.Unlock()
 }
 

@@ -161,6 +161,9 @@ type requestBody struct {
 	Format string          `json:"format,omitempty"`
 }
 
+// errBadAuthorization marks parseRequest errors about the Authorization header.
+var errBadAuthorization = errors.New("bad Authorization header")
+
 // parseRequest reads the parts of an HTTP API request that a recording keeps.
 func parseRequest(endpoint, authorization string, body []byte) (CassetteRequest, Credential, error) {
 	var rb requestBody
@@ -180,7 +183,7 @@ func parseRequest(endpoint, authorization string, body []byte) (CassetteRequest,
 	}
 	cred, err := ParseAuthorization(authorization)
 	if err != nil {
-		return CassetteRequest{}, Credential{}, err
+		return CassetteRequest{}, Credential{}, fmt.Errorf("%w: %w", errBadAuthorization, err)
 	}
 	return CassetteRequest{Endpoint: endpoint, Path: p, Args: args, Auth: cred.Kind, Subject: cred.Subject}, cred, nil
 }

@@ -109,7 +109,7 @@ func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	creq, cred, err := parseRequest(req.URL.Path, req.Header.Get("Authorization"), body)
 	if err != nil {
-		writeCodeError(w, http.StatusBadRequest, "BadJsonBody", err.Error())
+		writeRequestError(w, err)
 		return
 	}
 	r.mu.Lock()

@@ -2,6 +2,7 @@ package convextest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -113,7 +114,7 @@ func (r *Replayer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	creq, cred, err := parseRequest(req.URL.Path, req.Header.Get("Authorization"), body)
 	if err != nil {
-		writeCodeError(w, http.StatusBadRequest, "BadJsonBody", err.Error())
+		writeRequestError(w, err)
 		return
 	}
 	if r.opts.AdminKey != "" && cred.Key != "" && cred.Key != r.opts.AdminKey {
@@ -172,6 +173,16 @@ func replaceRequestID(body, rid string) string {
 	}
 	repl := "[Request ID: " + string(esc[1:len(esc)-1]) + "]"
 	return requestIDRe.ReplaceAllLiteralString(body, repl)
+}
+
+// writeRequestError answers a request parseRequest rejected: 401
+// InvalidAuthHeader for a bad Authorization header, else 400 BadJsonBody.
+func writeRequestError(w http.ResponseWriter, err error) {
+	if errors.Is(err, errBadAuthorization) {
+		writeCodeError(w, http.StatusUnauthorized, "InvalidAuthHeader", err.Error())
+		return
+	}
+	writeCodeError(w, http.StatusBadRequest, "BadJsonBody", err.Error())
 }
 
 // writeCodeError writes the backend's HTTP-level error shape {"code","message"}.

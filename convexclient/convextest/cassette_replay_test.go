@@ -201,7 +201,8 @@ func TestReplayBadRequests(t *testing.T) {
 		{"bad json", http.MethodPost, "/api/query", `{`, "", 400},
 		{"no path", http.MethodPost, "/api/query", `{"args":{}}`, "", 400},
 		{"args array of 2", http.MethodPost, "/api/query", `{"path":"a:b","args":[{},{}]}`, "", 400},
-		{"bad auth", http.MethodPost, "/api/query", `{"path":"a:b","args":{}}`, "Basic x", 400},
+		{"bad auth", http.MethodPost, "/api/query", `{"path":"a:b","args":{}}`, "Basic x", 401},
+		{"jwt without sub", http.MethodPost, "/api/query", `{"path":"a:b","args":{}}`, "Bearer " + jwtWith(`{"iss":"x"}`), 401},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"strings"
 
 	"convexgw/convexclient"
 )
@@ -39,7 +40,7 @@ func (w *resultWriter) finish(req Request) Response {
 		}
 	} else {
 		b = append(b, `{"status":"error","errorMessage":`...)
-		msg, _ := convexclient.Marshal("[Request ID: " + w.rid + "] Server Error\n" + w.errMsg + "\n")
+		msg, _ := convexclient.Marshal(strings.ToValidUTF8("[Request ID: "+w.rid+"] Server Error\n"+w.errMsg+"\n", "\uFFFD"))
 		b = append(b, msg...)
 		if w.data != nil {
 			b = append(b, `,"errorData":`...)
@@ -83,7 +84,7 @@ func internalError() Response {
 
 // codeResponse is the backend's HTTP-level error body {"code","message"}.
 func codeResponse(status int, code, message string) Response {
-	b, _ := convexclient.Marshal(map[string]string{"code": code, "message": message})
+	b, _ := convexclient.Marshal(map[string]string{"code": code, "message": strings.ToValidUTF8(message, "\uFFFD")})
 	return Response{Status: status, Body: b}
 }
 

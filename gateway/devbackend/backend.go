@@ -34,7 +34,9 @@ type Options struct {
 	// recordings.
 	RunnerClock bool
 	// NewID returns the id of a new document of table; nil means the
-	// generator IDs selects. Custom ids must be unique.
+	// generator IDs selects. Custom ids must be unique. It is also called
+	// for the _scheduled_functions document convex-test stores per
+	// runAfter, and runs under the Backend's lock (it must not call back).
 	NewID func(table string) string
 	// IDs selects the id format when NewID is nil; the zero value is
 	// ConvexIDs.

@@ -1,0 +1,68 @@
+package routes
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestHealthAndReadiness(t *testing.T) {
+	tests := []struct {
+		name   string
+		checks []Check
+		status int
+		want   string
+	}{
+		{"no checks", nil, 200, "ready"},
+		{"all pass", []Check{{Name: "convex", Fn: func(context.Context) (string, error) { return "breaker closed", nil }}}, 200, "ready"},
+		{"one fails", []Check{
+			{Name: "convex", Fn: func(context.Context) (string, error) { return "", errors.New("CONVEX_URL is not set") }},
+			{Name: "redis", Fn: func(context.Context) (string, error) { return "reachable", nil }},
+		}, 503, "not_ready"},
+		{"respects timeout", []Check{{Name: "slow", Fn: func(ctx context.Context) (string, error) {
+			<-ctx.Done()
+			return "", ctx.Err()
+		}}}, 503, "not_ready"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := testDeps(t)
+			d.Checks = tt.checks
+			h := NewAPI(d).Handler()
+			if w := serve(h, httptest.NewRequest(http.MethodGet, "/healthz", nil)); w.Code != 200 {
+				t.Errorf("healthz = %d", w.Code)
+			}
+			r := httptest.NewRequest(http.MethodGet, "/readyz", nil)
+			if tt.name == "respects timeout" {
+				ctx, cancel := context.WithCancel(r.Context())
+				cancel()
+				r = r.WithContext(ctx)
+			}
+			w := serve(h, r)
+			var body struct {
+				Status string                 `json:"status"`
+				Checks map[string]checkResult `json:"checks"`
+			}
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+				t.Fatal(err)
+			}
+			if w.Code != tt.status || body.Status != tt.want || len(body.Checks) != len(tt.checks) {
+				t.Errorf("readyz = %d %s", w.Code, w.Body)
+			}
+		})
+	}
+}
+
+func TestMetricsEndpoint(t *testing.T) {
+	d := testDeps(t)
+	if w := serve(NewAPI(d).Handler(), httptest.NewRequest(http.MethodGet, "/metrics", nil)); w.Code != 404 {
+		t.Errorf("no handler: %d", w.Code)
+	}
+	d.MetricsHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("m 1\n")) })
+	if w := serve(NewAPI(d).Handler(), httptest.NewRequest(http.MethodGet, "/metrics", nil)); w.Code != 200 || w.Body.String() != "m 1\n" {
+		t.Errorf("metrics: %d %q", w.Code, w.Body)
+	}
+}
