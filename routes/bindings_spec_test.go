@@ -218,3 +218,22 @@ func TestBindingTypesMatchDeployedSpec(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareCatchesMismatches keeps the spec comparison honest.
+func TestCompareCatchesMismatches(t *testing.T) {
+	v := validatorJSON{Type: "object", Value: json.RawMessage(`{"a":{"fieldType":{"type":"bigint"},"optional":false},` +
+		`"b":{"fieldType":{"type":"string"},"optional":false},"c":{"fieldType":{"type":"number"},"optional":true}}`)}
+	if err := v.parse(); err != nil {
+		t.Fatal(err)
+	}
+	type goArgs struct {
+		A float64 `json:"a"`           // bigint expected
+		B *string `json:"b,omitempty"` // required by the function
+		D bool    `json:"d"`           // unknown to the function
+	}
+	var problems []string
+	compare(v, reflect.TypeFor[goArgs](), "x", true, &problems)
+	if len(problems) != 3 {
+		t.Fatalf("problems %q", problems)
+	}
+}
