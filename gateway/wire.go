@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
 
 	"convexgw/auth"
 	"convexgw/convexclient"
@@ -23,6 +24,17 @@ const sessionAudience = "convexgw-session"
 func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 	cfg, log, now := g.cfg, g.log, g.opts.Now
 
+	bindings := routes.NewBindings()
+	if cfg.FunctionSpecFile != "" {
+		mode := routes.SpecWarn
+		if cfg.FunctionSpecStrict {
+			mode = routes.SpecFail
+		}
+		warn := func(err error) { log.Warn("function spec mismatch", zap.Error(err)) }
+		if err := bindings.CheckSpecFile(cfg.FunctionSpecFile, mode, warn); err != nil {
+			return nil, err
+		}
+	}
 	store, err := g.stateStore()
 	if err != nil {
 		return nil, err
@@ -53,7 +65,6 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 		}, nil
 	})
 	g.convex = client
-	g.secondary.Start()
 
 	sessions, err := auth.NewSessions(auth.SessionConfig{
 		Keys:   []auth.SessionKey{{ID: "s1", Secret: []byte(cfg.SessionSecret.Reveal())}},
@@ -84,7 +95,7 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	api := routes.NewAPI(routes.Deps{
-		Logger: log, Convex: client, IdentityMode: cfg.IdentityMode, PublicURL: g.publicURL,
+		Logger: log, Convex: client, Bindings: bindings, IdentityMode: cfg.IdentityMode, PublicURL: g.publicURL,
 		Passwords: auth.NewPasswords(auth.PasswordConfig{Cost: cfg.BcryptCost, PoolSize: cfg.BcryptWorkers,
 			MaxWait: cfg.BcryptMaxWait}),
 		Sessions: sessions, ConvexTokens: tokens, CSRF: csrf, Origins: auth.NewOriginPolicy(origins),
@@ -96,7 +107,9 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 		BodyLimit: cfg.BodyLimitBytes, HSTS: cfg.SecureCookies && len(g.publicURL) > 8 && g.publicURL[:8] == "https://",
 		APIRateLimit: cfg.APIRate > 0, Now: now,
 	})
-	return api.Handler(), nil
+	h := api.Handler()
+	g.secondary.Start() // last: nothing after it can fail and leave workers behind
+	return h, nil
 }
 
 // stateStore returns the Redis store when REDIS_URL is set (no I/O until

@@ -88,6 +88,8 @@ type Check struct {
 type Deps struct {
 	Logger *zap.Logger          // nil means zap.NewNop()
 	Convex *convexclient.Client // required (may be lazy and unconfigured)
+	// Bindings are the typed Convex functions (bindings.go); nil means NewBindings().
+	Bindings *Bindings
 	// IdentityMode is IdentityJWT (a token from ConvexTokens) or IdentityAdmin
 	// (the deploy key acting as the user). Zero means IdentityAdmin.
 	IdentityMode string
@@ -130,6 +132,7 @@ type API struct {
 	log    *zap.Logger
 	now    func() time.Time
 	tokens *tokenCache
+	b      *Bindings
 }
 
 // NewAPI builds the API from its dependencies. It does no I/O.
@@ -147,6 +150,10 @@ func NewAPI(d Deps) *API {
 	}
 	if a.d.IdentityMode == "" {
 		a.d.IdentityMode = IdentityAdmin
+	}
+	a.b = d.Bindings
+	if a.b == nil {
+		a.b = NewBindings()
 	}
 	if d.ConvexTokens != nil {
 		a.tokens = newTokenCache(d.ConvexTokens, a.now)

@@ -108,7 +108,7 @@ func (a *API) login(c echo.Context) error {
 		}
 		return err // *LockedError → 429 account_locked + Retry-After
 	}
-	user, err := authGetUserByEmail.Call(ctx, a.d.Convex, emailArgs{Email: req.Email})
+	user, err := a.b.GetUserByEmail.Call(ctx, a.d.Convex, EmailArgs{Email: req.Email})
 	if err != nil {
 		return fmt.Errorf("look up user: %w", err)
 	}
@@ -158,19 +158,19 @@ func (a *API) afterLogin(ctx context.Context, userID, password string, needsReha
 	if a.d.Secondary == nil {
 		return
 	}
-	a.d.Secondary.Enqueue(ctx, authUpdateLastLogin.Info().Path, func(ctx context.Context) error {
-		_, err := authUpdateLastLogin.Call(ctx, a.d.Convex, userIDArgs{UserID: userID})
+	a.d.Secondary.Enqueue(ctx, a.b.UpdateLastLogin.Info().Path, func(ctx context.Context) error {
+		_, err := a.b.UpdateLastLogin.Call(ctx, a.d.Convex, UserIDArgs{UserID: userID})
 		return err
 	})
 	if !needsRehash {
 		return
 	}
-	a.d.Secondary.Enqueue(ctx, authUpdatePasswordHash.Info().Path, func(ctx context.Context) error {
+	a.d.Secondary.Enqueue(ctx, a.b.UpdatePasswordHash.Info().Path, func(ctx context.Context) error {
 		hash, err := a.d.Passwords.Hash(ctx, password)
 		if err != nil {
 			return fmt.Errorf("re-hash password: %w", err)
 		}
-		_, err = authUpdatePasswordHash.Call(ctx, a.d.Convex, passwordHashArgs{UserID: userID, PasswordHash: hash})
+		_, err = a.b.UpdatePasswordHash.Call(ctx, a.d.Convex, PasswordHashArgs{UserID: userID, PasswordHash: hash})
 		return err
 	})
 }

@@ -16,8 +16,9 @@ import (
 	"convexgw/gateway/devbackend"
 )
 
-// testEnv is the gateway's routes in front of a fake Convex deployment (over
-// loopback HTTP) running the dev backend, the Go emulation of convex/.
+// testEnv is the gateway's routes (the real route table, Handler) in front
+// of a fake Convex deployment (over loopback HTTP) running the dev backend,
+// the Go emulation of convex/.
 type testEnv struct {
 	t      testing.TB
 	srv    *convextest.Server
@@ -76,8 +77,8 @@ func newTestEnv(t testing.TB, mode string) *testEnv {
 		users: map[string]AuthUser{}}
 	env.api = NewAPI(Deps{Convex: client, IdentityMode: mode, PublicURL: testPublicURL,
 		ConvexTokens: tokens, Sessions: sess, CSRF: csrf,
-		Origins: auth.NewOriginPolicy([]string{testPublicURL})})
-	env.e = env.routes()
+		Origins: auth.NewOriginPolicy([]string{testPublicURL}), Bindings: env.bind})
+	env.e = env.api.Handler() // the real route table and middleware
 	for _, name := range []string{"admin", "manager", "member", "inactive"} {
 		u, err := env.bind.GetUserByEmail.Call(context.Background(), client, EmailArgs{Email: name + "@demo.test"})
 		if err != nil || u == nil {
@@ -86,40 +87,6 @@ func newTestEnv(t testing.TB, mode string) *testEnv {
 		env.users[name] = *u
 	}
 	return env
-}
-
-// routes mounts the domain and passthrough routes as the proposed route
-// table does (see domainHandlers and PassthroughHandlers).
-func (env *testEnv) routes() *echo.Echo {
-	a := env.api
-	e := echo.New()
-	e.HTTPErrorHandler = ErrorHandler(a.log)
-	e.Pre(requestID())
-	d := a.domainHandlers(env.bind)
-	g := e.Group("/api", a.requireSession)
-	g.GET("/users/me", d.Me)
-	g.GET("/users", d.Users.List)
-	g.GET("/tasks", d.Tasks.List)
-	g.POST("/tasks", d.Tasks.Create)
-	g.PATCH("/tasks/:id", d.Tasks.Update)
-	g.DELETE("/tasks/:id", d.Tasks.Remove)
-	g.GET("/notifications", d.Notifications.List)
-	g.POST("/notifications/:id/read", d.MarkRead)
-	g.GET("/donations/stats", d.DonationStats)
-	for prefix, h := range map[string]ResourceHandlers{"/beneficiaries": d.Beneficiaries,
-		"/donations": d.Donations, "/meetings": d.Meetings} {
-		g.GET(prefix, h.List)
-		g.POST(prefix, h.Create)
-		g.GET(prefix+"/:id", h.Get)
-		g.PATCH(prefix+"/:id", h.Update)
-		g.DELETE(prefix+"/:id", h.Remove)
-	}
-	p := a.passthroughHandlers(env.bind.Registry)
-	e.POST("/api/query", p.Query, a.loadSession)
-	e.POST("/api/mutation", p.Mutation, a.loadSession)
-	e.POST("/api/action", p.Action, a.loadSession)
-	e.POST("/api/run/*", p.Run, a.loadSession)
-	return e
 }
 
 // session returns the cookie and CSRF token of a session for user name.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -42,8 +43,12 @@ type PassthroughHandlers struct {
 
 // passthroughHandlers builds the passthrough for the Exposed bindings of reg.
 func (a *API) passthroughHandlers(reg *convexclient.Registry) PassthroughHandlers {
+	var tv *tokenVerifier
+	if a.d.ConvexTokens != nil {
+		tv = newTokenVerifier(a.d.ConvexTokens, a.now)
+	}
 	h := func(kind convexclient.Kind) echo.HandlerFunc {
-		return func(c echo.Context) error { return a.passthrough(c, kind, reg) }
+		return func(c echo.Context) error { return a.passthrough(c, kind, reg, tv) }
 	}
 	return PassthroughHandlers{
 		Query:    h(convexclient.KindQuery),
@@ -54,9 +59,12 @@ func (a *API) passthroughHandlers(reg *convexclient.Registry) PassthroughHandler
 }
 
 // passthrough serves one call; kind 0 is /api/run.
-func (a *API) passthrough(c echo.Context, kind convexclient.Kind, reg *convexclient.Registry) error {
+func (a *API) passthrough(c echo.Context, kind convexclient.Kind, reg *convexclient.Registry, tv *tokenVerifier) error {
 	req := c.Request()
 	run := kind == 0
+	if herr := checkClientVersion(req.Header.Get("Convex-Client")); herr != nil {
+		return herr.write(c)
+	}
 	authz, herr := parseAuthorization(req.Header.Get(echo.HeaderAuthorization))
 	if herr != nil {
 		return herr.write(c)
@@ -76,9 +84,10 @@ func (a *API) passthrough(c echo.Context, kind convexclient.Kind, reg *convexcli
 		return herr.write(c)
 	}
 	if run {
-		p, herr := runPath(c.Param("*"))
-		if herr != nil {
-			return herr.write(c)
+		p, ok := runPath(strings.TrimPrefix(req.URL.EscapedPath(), "/api/run/"))
+		if !ok {
+			return convexHTTPError{http.StatusBadRequest, "MissingIdentifier",
+				"Function path must have a module and a function name: " + req.URL.Path, ""}.write(c)
 		}
 		call.Path = p
 	}
@@ -88,7 +97,7 @@ func (a *API) passthrough(c echo.Context, kind convexclient.Kind, reg *convexcli
 			"Invalid function path: " + strconv.Quote(call.Path), ""}.write(c)
 	}
 	format, badFormat := resolveFormat(call.Format, run, req.Header.Get("Convex-Client"))
-	ctx, herr := a.passthroughCtx(c, authz)
+	ctx, herr := a.passthroughCtx(c, authz, tv)
 	if herr != nil {
 		return herr.write(c)
 	}
@@ -155,14 +164,14 @@ func parseAuthorization(h string) (authorization, *convexHTTPError) {
 // credential: from a verified gateway-issued bearer token, else from the
 // session (CSRF token or same-origin required), else anonymous. It never
 // falls back to the client's default (possibly admin) credential.
-func (a *API) passthroughCtx(c echo.Context, authz authorization) (context.Context, *convexHTTPError) {
+func (a *API) passthroughCtx(c echo.Context, authz authorization, tv *tokenVerifier) (context.Context, *convexHTTPError) {
 	ctx := c.Request().Context()
 	if authz.bearer != "" {
-		if a.d.ConvexTokens == nil {
+		if tv == nil {
 			e := errNoAuthProvider()
 			return nil, &e
 		}
-		claims, err := a.d.ConvexTokens.Verify(authz.bearer)
+		claims, err := tv.verify(authz.bearer)
 		if err != nil {
 			e := errInvalidJWT()
 			if strings.Count(authz.bearer, ".") != 2 {
@@ -207,16 +216,22 @@ func passthroughRequestID(c echo.Context) string {
 	return RequestIDFrom(c.Request().Context())
 }
 
-// runPath maps /api/run/{a}/{b}/.../{fn} to "a/b:fn" (segments URL-decoded
-// by the router). Fewer than two segments → 400 MissingIdentifier.
-func runPath(rest string) (string, *convexHTTPError) {
-	rest = strings.Trim(rest, "/")
-	i := strings.LastIndexByte(rest, '/')
-	if i <= 0 || i == len(rest)-1 {
-		e := errMissingIdentifier()
-		return "", &e
+// runPath maps the escaped rest of /api/run/{a}/{b}/.../{fn} to "a/b:fn",
+// each segment URL-decoded; fewer than two segments, or an empty one, is not
+// a function path (400 MissingIdentifier).
+func runPath(escaped string) (string, bool) {
+	segs := strings.Split(strings.Trim(escaped, "/"), "/")
+	if len(segs) < 2 {
+		return "", false
 	}
-	return rest[:i] + ":" + rest[i+1:], nil
+	for i, s := range segs {
+		u, err := url.PathUnescape(s)
+		if err != nil || u == "" {
+			return "", false
+		}
+		segs[i] = u
+	}
+	return strings.Join(segs[:len(segs)-1], "/") + ":" + segs[len(segs)-1], true
 }
 
 // passthroughError turns a failed CallRaw into the HTTP answer a Convex

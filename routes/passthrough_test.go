@@ -78,6 +78,19 @@ func TestPassthroughSameAsConvex(t *testing.T) {
 				{"wrong kind", "/api/mutation", `{"path":"tasks:list","format":"convex_encoded_json","args":{}}`, member, `Trying to execute`},
 				{"bad content type", "/api/query", `{"path":"tasks:list","args":{}}`, map[string]string{"Content-Type": "text/plain"}, `BadJsonBody`},
 				{"missing args", "/api/query", `{"path":"tasks:list"}`, nil, `BadJsonBody`},
+				{"missing path", "/api/query", `{"Path":"tasks:list","args":{}}`, nil, "missing field `path`"},
+				{"not json", "/api/query", `{"path":`, nil, `BadJsonBody`},
+				{"bad format type", "/api/query", `{"path":"tasks:list","args":{},"format":1}`, nil, `BadJsonBody`},
+				{"bad client version", "/api/query", `{"path":"tasks:list","args":{}}`, map[string]string{"Convex-Client": "npm"}, `InvalidClientVersion`},
+				{"unsupported client", "/api/query", `{"path":"tasks:list","args":{}}`, map[string]string{"Convex-Client": "npm-latest"}, `ClientVersionUnsupported`},
+				{"short auth header", "/api/query", `{"path":"tasks:list","args":{}}`, map[string]string{"Authorization": "Bea"}, `InvalidHeaderFailure`},
+				{"run", "/api/run/tasks/list", `{"args":{},"format":"convex_encoded_json"}`, member, `"status":"success"`},
+				{"run clean json", "/api/run/donations/stats", `{"args":{}}`, manager, `"count":"30"`},
+				{"export json", "/api/query", `{"path":"donations:stats","args":{},"format":"export_json"}`, manager, `"count":30`},
+				{"default json", "/api/query", `{"path":"donations:stats","args":{}}`, manager, `"count":"30"`},
+				{"run escaped", "/api/run/tasks%2Flist", `{"args":{}}`, member, `MissingIdentifier`},
+				{"run one segment", "/api/run/list", `{"args":{}}`, member, `MissingIdentifier`},
+				{"run internal", "/api/run/auth/getUserByEmail", `{"args":{"email":"a@b.c"}}`, member, "Did you forget to run `npx convex dev`?"},
 				{"admin key refused", "/api/query", `{"path":"auth:getUserByEmail","args":{"email":"admin@demo.test"}}`, map[string]string{"Authorization": "Convex wrong-key"}, `BadAdminKey`},
 			}
 			for _, tc := range cases {
@@ -169,7 +182,13 @@ func TestPassthroughRun(t *testing.T) {
 }
 
 func TestPassthroughAuth(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	for _, mode := range []string{IdentityAdmin, IdentityJWT} {
+		t.Run(mode, func(t *testing.T) { testPassthroughAuth(t, mode) })
+	}
+}
+
+func testPassthroughAuth(t *testing.T, mode string) {
+	env := newTestEnv(t, mode)
 	gw := env.gateway(t)
 	me := `{"path":"users:me","format":"convex_encoded_json","args":{}}`
 	cases := []struct {
@@ -247,4 +266,26 @@ func TestPassthroughBackendErrors(t *testing.T) {
 	if st != 503 || body != `{"code":"BackendNotConfigured","message":"The Convex backend is not configured: set CONVEX_URL."}` {
 		t.Fatalf("unconfigured: %d %s", st, body)
 	}
+}
+
+// BenchmarkPassthroughQuery is tasks:list through POST /api/query with a
+// gateway-issued bearer token (compare with BenchmarkTasksListDirect/jwt).
+func BenchmarkPassthroughQuery(b *testing.B) {
+	env := newTestEnv(b, IdentityJWT)
+	authz := "Bearer " + env.token("member")
+	const body = `{"path":"tasks:list","format":"convex_encoded_json","args":[{}]}`
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/api/query", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", authz)
+			rec := httptest.NewRecorder()
+			env.e.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"success"`) {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+	})
 }

@@ -3,7 +3,6 @@ package routes
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"mime"
 	"net/http"
 	"strings"
@@ -38,7 +37,7 @@ func errInvalidAdminKey() convexHTTPError {
 }
 
 func errShortAuthHeader() convexHTTPError {
-	return convexHTTPError{http.StatusBadRequest, "InvalidHeaderFailure", "Invalid Authorization header", ""}
+	return convexHTTPError{http.StatusBadRequest, "InvalidHeaderFailure", "Invalid Authorization header: too short", ""}
 }
 
 func errNoAuthProvider() convexHTTPError {
@@ -51,10 +50,6 @@ func errUnparsableJWT() convexHTTPError {
 
 func errInvalidJWT() convexHTTPError {
 	return convexHTTPError{http.StatusUnauthorized, "InvalidAuthHeader", "Could not verify token claim. Check that the token signature is valid and the token hasn't expired.", ""}
-}
-
-func errMissingIdentifier() convexHTTPError {
-	return convexHTTPError{http.StatusBadRequest, "MissingIdentifier", "Function path must have at least a module and a function name", ""}
 }
 
 func errCSRF() convexHTTPError {
@@ -97,56 +92,67 @@ func jsonContentType(ct string) bool {
 	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }
 
-// parseUDFRequest decodes a passthrough body. withPath is false for
-// /api/run, whose body is {"args","format"?}. Like Convex, unknown fields are
-// ignored and path and args are required.
+// parseUDFRequest decodes a passthrough body as Convex does (serde):
+// {"path","args","format"?} with case-sensitive field names, unknown fields
+// ignored, path and args required; withPath is false for /api/run, whose
+// path comes from the URL. Beyond Convex, args must be an object or an array
+// (the only forms a function can take; the client refuses others).
 func parseUDFRequest(body []byte, withPath bool) (udfRequest, *convexHTTPError) {
-	var raw struct {
-		Path   *string         `json:"path"`
-		Args   json.RawMessage `json:"args"`
-		Format *string         `json:"format"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&raw); err != nil {
-		e := badJSONBody("Failed to deserialize the JSON body into the target type: " + jsonErrText(err))
+	fail := func(msg string) (udfRequest, *convexHTTPError) {
+		e := badJSONBody("Failed to deserialize the JSON body into the target type: " + msg)
 		return udfRequest{}, &e
 	}
-	if dec.More() {
-		e := badJSONBody("Failed to parse the request body as JSON: trailing characters")
-		return udfRequest{}, &e
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return fail(err.Error())
 	}
-	switch {
-	case withPath && raw.Path == nil:
-		e := badJSONBody("Failed to deserialize the JSON body into the target type: missing field `path`")
-		return udfRequest{}, &e
-	case raw.Args == nil:
-		e := badJSONBody("Failed to deserialize the JSON body into the target type: missing field `args`")
-		return udfRequest{}, &e
+	if fields == nil {
+		return fail("expected an object")
 	}
-	args := bytes.TrimSpace(raw.Args)
-	if len(args) == 0 || (args[0] != '{' && args[0] != '[') {
-		e := badJSONBody("Failed to deserialize the JSON body into the target type: args: expected an object or an array")
-		return udfRequest{}, &e
+	var r udfRequest
+	if withPath {
+		raw, ok := fields["path"]
+		if !ok {
+			return fail("missing field `path`")
+		}
+		if err := json.Unmarshal(raw, &r.Path); err != nil || string(raw) == "null" {
+			return fail("invalid type for `path`, expected a string")
+		}
 	}
-	r := udfRequest{Args: args, Format: raw.Format}
-	if raw.Path != nil {
-		r.Path = *raw.Path
+	args, ok := fields["args"]
+	if !ok {
+		return fail("missing field `args`")
+	}
+	if args = bytes.TrimSpace(args); args[0] != '{' && args[0] != '[' {
+		return fail("invalid type for `args`, expected an object or an array")
+	}
+	r.Args = args
+	if raw, ok := fields["format"]; ok && string(raw) != "null" {
+		r.Format = new(string)
+		if err := json.Unmarshal(raw, r.Format); err != nil {
+			return fail("invalid type for `format`, expected a string")
+		}
 	}
 	return r, nil
 }
 
-// jsonErrText is a short description of a JSON decoding error, without Go
-// type names.
-func jsonErrText(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return "invalid JSON: " + se.Error()
-	case errors.As(err, &te):
-		return "invalid type for field `" + te.Field + "`"
+// checkClientVersion applies Convex's Convex-Client header rules: no '-' →
+// 400 InvalidClientVersion; "npm-<not a version>" → 400
+// ClientVersionUnsupported. Other names are accepted.
+func checkClientVersion(v string) *convexHTTPError {
+	if v == "" {
+		return nil
 	}
-	return "invalid JSON"
+	name, ver, ok := strings.Cut(v, "-")
+	if !ok {
+		return &convexHTTPError{http.StatusBadRequest, "InvalidClientVersion", "Invalid client version: " + v, ""}
+	}
+	if strings.EqualFold(name, "npm") && !strings.HasPrefix(strings.ToLower(ver), "cli-") {
+		if _, _, ok := splitClientVersion("npm-" + ver); !ok {
+			return &convexHTTPError{http.StatusBadRequest, "ClientVersionUnsupported", "Unsupported client version: " + v, ""}
+		}
+	}
+	return nil
 }
 
 // missingFunction is Convex's answer for a function that does not exist or

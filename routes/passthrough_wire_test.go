@@ -48,6 +48,8 @@ func TestParseUDFRequest(t *testing.T) {
 		{`{"path":"x:y","args":"s"}`, true, "", "", true},
 		{`{"path":1,"args":{}}`, true, "", "", true},
 		{`{"path":"x:y","args":{}} {}`, true, "", "", true},
+		{`{"Path":"x:y","args":{}}`, true, "", "", true},
+		{`{"path":"x:y","args":{},"format":5}`, true, "", "", true},
 		{`nope`, true, "", "", true},
 	}
 	for _, tc := range cases {
@@ -73,17 +75,26 @@ func TestRunPath(t *testing.T) {
 		"messages/list":     "messages:list",
 		"admin/users/get":   "admin/users:get",
 		"/donations/stats/": "donations:stats",
+		"tasks%2Fx/list":    "tasks/x:list",
 		"list":              "",
 		"":                  "",
-		"messages/":         "",
+		"messages//list":    "",
+		"a/%zz":             "",
 	}
 	for in, want := range cases {
-		got, err := runPath(in)
-		if (err != nil) != (want == "") || got != want {
-			t.Errorf("runPath(%q) = %q, %v; want %q", in, got, err, want)
+		got, ok := runPath(in)
+		if ok != (want != "") || got != want {
+			t.Errorf("runPath(%q) = %q, %v; want %q", in, got, ok, want)
 		}
-		if err != nil && err.code != "MissingIdentifier" {
-			t.Errorf("runPath(%q): code %s", in, err.code)
+	}
+}
+
+func TestCheckClientVersion(t *testing.T) {
+	for v, code := range map[string]string{"": "", "npm-1.48.0": "", "npm-cli-1.2.3": "", "go-convex-0.1.0": "",
+		"python-0.5.0": "", "npm": "InvalidClientVersion", "npm-latest": "ClientVersionUnsupported"} {
+		e := checkClientVersion(v)
+		if (e == nil) != (code == "") || (e != nil && e.code != code) {
+			t.Errorf("%q: %+v, want %q", v, e, code)
 		}
 	}
 }

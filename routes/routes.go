@@ -6,6 +6,12 @@ import (
 
 // Handler builds the Echo instance: the one route table, every path, method
 // and middleware in one place, and the one error handler.
+//
+// Middleware per route: apiLimit (per-IP API rate limit), requireSession
+// (401 without a session; CSRF token + origin check on unsafe methods),
+// loadSession (the session if any: the passthrough also takes Bearer tokens
+// and anonymous callers). Per-route lists rather than groups: an Echo group
+// with middleware also captures the group's unknown paths.
 func (a *API) Handler() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -22,6 +28,7 @@ func (a *API) Handler() *echo.Echo {
 		bodyLimit(a.d.BodyLimit),
 		a.protectPages, // protected page prefixes → /sign-in?redirect=...
 	)
+	limit, authn, maybe := a.apiLimit, a.requireSession, a.loadSession
 
 	// Operations.
 	e.GET("/healthz", a.healthz)
@@ -33,13 +40,38 @@ func (a *API) Handler() *echo.Echo {
 	e.GET("/.well-known/openid-configuration", a.openIDConfiguration)
 
 	// Auth. login is rate limited per IP inside the handler, after validation.
-	e.POST("/api/auth/login", a.login, a.apiLimit)
-	e.POST("/api/auth/logout", a.logout, a.apiLimit, a.requireSession)
-	e.GET("/api/auth/session", a.sessionInfo, a.apiLimit, a.requireSession)
-	e.GET("/api/auth/token", a.convexToken, a.apiLimit, a.requireSession)
+	e.POST("/api/auth/login", a.login, limit)
+	e.POST("/api/auth/logout", a.logout, limit, authn)
+	e.GET("/api/auth/session", a.sessionInfo, limit, authn)
+	e.GET("/api/auth/token", a.convexToken, limit, authn)
 
-	// Domain routes and the Convex passthrough (issue 6) are listed here as
-	// they land.
+	// The demo app (issue 6): Convex enforces roles and ownership.
+	d := a.domainHandlers(a.b)
+	e.GET("/api/users/me", d.Me, limit, authn)
+	e.GET("/api/users", d.Users.List, limit, authn)
+	e.GET("/api/tasks", d.Tasks.List, limit, authn)
+	e.POST("/api/tasks", d.Tasks.Create, limit, authn)
+	e.PATCH("/api/tasks/:id", d.Tasks.Update, limit, authn)
+	e.DELETE("/api/tasks/:id", d.Tasks.Remove, limit, authn)
+	e.GET("/api/notifications", d.Notifications.List, limit, authn)
+	e.POST("/api/notifications/:id/read", d.MarkRead, limit, authn)
+	e.GET("/api/donations/stats", d.DonationStats, limit, authn)
+	for prefix, r := range map[string]ResourceHandlers{
+		"/api/beneficiaries": d.Beneficiaries, "/api/donations": d.Donations, "/api/meetings": d.Meetings,
+	} {
+		e.GET(prefix, r.List, limit, authn)
+		e.POST(prefix, r.Create, limit, authn)
+		e.GET(prefix+"/:id", r.Get, limit, authn)
+		e.PATCH(prefix+"/:id", r.Update, limit, authn)
+		e.DELETE(prefix+"/:id", r.Remove, limit, authn)
+	}
+
+	// Convex-compatible passthrough for the Exposed bindings.
+	p := a.passthroughHandlers(a.b.Registry)
+	e.POST("/api/query", p.Query, limit, maybe)
+	e.POST("/api/mutation", p.Mutation, limit, maybe)
+	e.POST("/api/action", p.Action, limit, maybe)
+	e.POST("/api/run/*", p.Run, limit, maybe)
 
 	return e
 }

@@ -19,6 +19,9 @@ type load struct {
 	maxWorkers uint64
 	duration   time.Duration
 	timeout    time.Duration // per request; 0 means 10s
+	// until, when set, ends the attack early at the first hit it accepts
+	// (requests in flight still finish and are counted).
+	until func(hit) bool
 }
 
 // attack runs l and returns its sample. With rate 0 it is vegeta's max-rate
@@ -63,6 +66,9 @@ func attack(ctx context.Context, l load) (*sample, error) {
 			msg = ""
 		}
 		s.add(h, msg)
+		if l.until != nil && l.until(h) {
+			atk.Stop()
+		}
 		if first.IsZero() || r.Timestamp.Before(first) {
 			first = r.Timestamp
 		}

@@ -100,3 +100,22 @@ func TestAttackValidates(t *testing.T) {
 		t.Error("want an error for an empty load")
 	}
 }
+
+func TestAttackUntil(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) > 20 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	start := time.Now()
+	s, err := attack(context.Background(), load{name: "u", targets: []vegeta.Target{{Method: "GET", URL: srv.URL}},
+		workers: 2, duration: time.Minute, until: isCode(503)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) > 10*time.Second || s.codes()[503] == 0 || s.codes()[200] != 20 {
+		t.Errorf("until did not stop the attack at the first 503: %v", s.codes())
+	}
+}

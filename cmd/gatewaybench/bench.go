@@ -26,8 +26,11 @@ type options struct {
 	callTimeout time.Duration // gateway CONVEX_TIMEOUT (P4)
 	logLevel    string        // gateway LOG_LEVEL
 	cpuprofile  string        // profile mode: in-process gateway, CPU profile of P1's proxied load
-	keep        bool          // keep the temporary directory (binary, logs)
-	failOnMiss  bool          // exit 3 when a figure misses
+	// profileLogin profiles P2's logins instead of the proxied query.
+	profileLogin bool
+	gatewayEnv   envList // extra gateway environment (-gateway-env), applied last
+	keep         bool    // keep the temporary directory (binary, logs)
+	failOnMiss   bool    // exit 3 when a figure misses
 }
 
 // bench is one run: the fake backend, the gateway process and the report.
@@ -72,7 +75,11 @@ func (b *bench) setup(ctx context.Context) error {
 		if s.listenAddr, err = freeAddr(); err != nil {
 			return err
 		}
-		b.gw, err = startProc(bin, nil, environ(s.env()), filepath.Join(b.dir, fmt.Sprintf("gateway-%d.log", attempt)))
+		env := s.env()
+		for k, v := range b.opt.gatewayEnv {
+			env[k] = v
+		}
+		b.gw, err = startProc(bin, nil, environ(env), filepath.Join(b.dir, fmt.Sprintf("gateway-%d.log", attempt)))
 		if err != nil {
 			return err
 		}

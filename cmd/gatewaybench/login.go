@@ -113,3 +113,30 @@ func bcryptVerifyTime(cost, n int) (time.Duration, error) {
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	return times[len(times)/2], nil
 }
+
+// bcryptParallelRate measures how many cost verifies per second this machine
+// gives workers goroutines right now, over about d.
+func bcryptParallelRate(cost, workers int, d time.Duration) (float64, error) {
+	pw := []byte("bench-password-" + randomHex(4))
+	hash, err := bcrypt.GenerateFromPassword(pw, cost)
+	if err != nil {
+		return 0, fmt.Errorf("bcrypt: %w", err)
+	}
+	start := time.Now()
+	done := make(chan int, workers)
+	for range workers {
+		go func() {
+			n := 0
+			for time.Since(start) < d {
+				_ = bcrypt.CompareHashAndPassword(hash, pw)
+				n++
+			}
+			done <- n
+		}()
+	}
+	total := 0
+	for range workers {
+		total += <-done
+	}
+	return float64(total) / time.Since(start).Seconds(), nil
+}

@@ -34,7 +34,7 @@ func main() {
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("gatewaybench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var o options
+	o := options{gatewayEnv: envList{}}
 	fs.DurationVar(&o.duration, "duration", 6*time.Second, "length of each measured phase")
 	fs.StringVar(&o.out, "out", "gatewaybench.json", "path of the JSON results")
 	fs.IntVar(&o.rate, "rate", 200, "requests per second of the latency phases (P3 tasks, P4)")
@@ -42,8 +42,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.identity, "identity", "admin", "gateway identity mode: admin (deploy key acting as the user) or jwt (gateway-signed ES256 tokens the fake verifies through the gateway's JWKS)")
 	fs.DurationVar(&o.callTimeout, "call-timeout", time.Second, "gateway CONVEX_TIMEOUT: how long a hanging call waits before the breaker opens (P4)")
 	fs.StringVar(&o.logLevel, "gateway-log-level", "info", "gateway LOG_LEVEL (info logs every request, as in production)")
+	fs.Var(o.gatewayEnv, "gateway-env", "extra `KEY=VALUE` in the gateway's environment, applied last (repeatable), e.g. GOMAXPROCS=3, GOMEMLIMIT=24MiB, BCRYPT_WORKERS=1")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (gateway binary and log)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "instead of the figures: run the gateway in this process, write a CPU profile (and FILE.allocs) of P1's proxied load to FILE and print the gateway's top costs")
+	fs.BoolVar(&o.profileLogin, "profile-login", false, "with -cpuprofile: profile logins (P2's load) instead of the proxied query")
 	fs.BoolVar(&o.failOnMiss, "fail-on-miss", false, "exit 3 when a figure misses its target")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -93,6 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	b := &bench{opt: opt, log: stderr, dir: dir, rep: newReport(opt.identity, opt.duration, opt.concurrency, opt.rate)}
+	b.rep.GatewayEnv = opt.gatewayEnv
 	defer func() {
 		b.teardown()
 		if opt.keep {

@@ -47,7 +47,8 @@ func labelled(ctx context.Context, role string, f func(context.Context)) {
 
 // profileProxied is the -cpuprofile mode: the fake, the gateway (in this
 // process, built from the same settings) and vegeta run as labelled
-// goroutines; P1's proxied load runs for -duration under the CPU profiler;
+// goroutines; P1's proxied load (or, with -profile-login, P2's logins) runs
+// for -duration under the CPU profiler;
 // an allocation profile is written beside it. It prints the gateway's top
 // CPU and allocation costs.
 func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, stderr io.Writer) error {
@@ -105,8 +106,11 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 	if _, err := getOK(ctx, b.base+"/api/tasks", b.cookie); err != nil {
 		return err
 	}
-	l := load{name: "profile-gateway", targets: []vegeta.Target{b.tasksTarget()}, workers: uint64(opt.concurrency),
+	l := load{name: "profile-tasks", targets: []vegeta.Target{b.tasksTarget()}, workers: uint64(opt.concurrency),
 		duration: opt.duration}
+	if opt.profileLogin {
+		l = load{name: "profile-login", targets: loginTargets(b.base), workers: uint64(2 * runtime.NumCPU()), duration: opt.duration}
+	}
 	warm := l
 	warm.duration = opt.duration / 5
 	if _, err := attack(ctx, warm); err != nil {
@@ -129,6 +133,33 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 	if err != nil {
 		return err
 	}
+	// The same number of requests' worth of the direct load, profiled
+	// apart, gives the fake's and the client's CPU per request without the
+	// gateway in the way (compare `-tags` of both files).
+	directPath := cpuPath + ".direct"
+	var dsmp *sample
+	if !opt.profileLogin {
+		dt, err := b.directTarget()
+		if err != nil {
+			return err
+		}
+		df, err := os.Create(directPath)
+		if err != nil {
+			return err
+		}
+		defer df.Close()
+		if err := pprof.StartCPUProfile(df); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		labelled(ctx, "client", func(ctx context.Context) {
+			dsmp, err = attack(ctx, load{name: "profile-direct", targets: []vegeta.Target{dt},
+				workers: uint64(opt.concurrency), duration: opt.duration})
+		})
+		pprof.StopCPUProfile()
+		if err != nil {
+			return err
+		}
+	}
 	memf, err := os.Create(memPath)
 	if err != nil {
 		return err
@@ -137,10 +168,25 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 	if err := pprof.Lookup("allocs").WriteTo(memf, 0); err != nil {
 		return fmt.Errorf("allocs profile: %w", err)
 	}
-	fmt.Fprintf(stdout, "in-process gateway: %.0f req/s, p50 %.0f µs at %d workers; %v\n",
-		smp.throughput(is2xx), us(smp.pct(50, is2xx)), opt.concurrency, smp.codes())
+	fmt.Fprintf(stdout, "in-process gateway, %s: %.1f req/s, p50 %.0f µs at %d workers; %v\n",
+		l.name, smp.throughput(is2xx), us(smp.pct(50, is2xx)), l.workers, smp.codes())
+	if dsmp != nil {
+		fmt.Fprintf(stdout, "in-process direct: %.1f req/s, p50 %.0f µs; CPU profile %s\n",
+			dsmp.throughput(is2xx), us(dsmp.pct(50, is2xx)), directPath)
+	}
 	fmt.Fprintf(stdout, "CPU profile %s, allocation profile %s\n\n", cpuPath, memPath)
 	exe, _ := os.Executable()
+	for _, f := range []struct {
+		path string
+		n    int
+	}{{cpuPath, smp.count(nil)}, {directPath, dsmp.countOrZero()}} {
+		if f.n == 0 {
+			continue
+		}
+		if err := printRoleCPU(ctx, stdout, exe, f.path, f.n); err != nil {
+			fmt.Fprintf(stderr, "pprof: %v\n", err)
+		}
+	}
 	for _, args := range [][]string{
 		{"tool", "pprof", "-top", "-nodecount=25", "-tagfocus=role=gateway", exe, cpuPath},
 		{"tool", "pprof", "-top", "-cum", "-nodecount=40", "-tagfocus=role=gateway", exe, cpuPath},
@@ -153,5 +199,26 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 			fmt.Fprintf(stderr, "pprof: %v\n", err)
 		}
 	}
+	return nil
+}
+
+// printRoleCPU prints the CPU time per request of each role label in the
+// profile at path (n requests), from `go tool pprof -tags`.
+func printRoleCPU(ctx context.Context, w io.Writer, exe, path string, n int) error {
+	out, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-tags", "-tagfocus=role=", exe, path).Output()
+	if err != nil {
+		return fmt.Errorf("pprof -tags: %w", err)
+	}
+	roles, err := parseRoleTags(string(out))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s: CPU per request over %d requests:", filepath.Base(path), n)
+	for _, r := range []string{"client", "fake", "gateway"} {
+		if d, ok := roles[r]; ok {
+			fmt.Fprintf(w, "  %s %.0f µs", r, us(d)/float64(n))
+		}
+	}
+	fmt.Fprintln(w)
 	return nil
 }

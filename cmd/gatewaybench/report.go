@@ -68,19 +68,20 @@ func summarize(s *sample) phaseSummary {
 
 // report is the JSON file the bench writes.
 type report struct {
-	Started      time.Time      `json:"started"`
-	Seconds      float64        `json:"seconds"`
-	GoVersion    string         `json:"goVersion"`
-	OS           string         `json:"os"`
-	Arch         string         `json:"arch"`
-	CPUs         int            `json:"cpus"`
-	IdentityMode string         `json:"identityMode"`
-	PhaseSeconds float64        `json:"phaseSeconds"`
-	Concurrency  int            `json:"concurrency"`
-	Rate         int            `json:"rate"`
-	Figures      []figure       `json:"figures"`
-	Phases       []phaseSummary `json:"phases"`
-	Notes        []string       `json:"notes,omitempty"`
+	Started      time.Time         `json:"started"`
+	Seconds      float64           `json:"seconds"`
+	GoVersion    string            `json:"goVersion"`
+	OS           string            `json:"os"`
+	Arch         string            `json:"arch"`
+	CPUs         int               `json:"cpus"`
+	IdentityMode string            `json:"identityMode"`
+	PhaseSeconds float64           `json:"phaseSeconds"`
+	Concurrency  int               `json:"concurrency"`
+	Rate         int               `json:"rate"`
+	GatewayEnv   map[string]string `json:"gatewayEnv,omitempty"` // -gateway-env
+	Figures      []figure          `json:"figures"`
+	Phases       []phaseSummary    `json:"phases"`
+	Notes        []string          `json:"notes,omitempty"`
 }
 
 func newReport(identity string, phase time.Duration, concurrency, rate int) *report {
@@ -102,8 +103,12 @@ func failed(id, name, target string, err error) figure {
 
 // printTable writes the figures as an aligned table.
 func (r *report) printTable(w io.Writer) {
-	fmt.Fprintf(w, "\ngatewaybench  %s %s/%s  %d CPUs  identity=%s  phase=%gs  concurrency=%d  rate=%d/s\n\n",
+	fmt.Fprintf(w, "\ngatewaybench  %s %s/%s  %d CPUs  identity=%s  phase=%gs  concurrency=%d  rate=%d/s",
 		r.GoVersion, r.OS, r.Arch, r.CPUs, r.IdentityMode, r.PhaseSeconds, r.Concurrency, r.Rate)
+	if len(r.GatewayEnv) > 0 {
+		fmt.Fprintf(w, "  gateway env: %s", envList(r.GatewayEnv))
+	}
+	fmt.Fprint(w, "\n\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tFIGURE\tVALUE\tTARGET\tRESULT\tDETAIL")
 	for _, f := range r.Figures {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -58,11 +59,13 @@ func (s gwSettings) env() map[string]string {
 	return m
 }
 
-// environ renders env as KEY=value lines, sorted, after the inherited
-// variables the go toolchain and runtime need (PATH, HOME, TMPDIR, GO*).
+// environ renders env as KEY=value lines, sorted, after the few inherited
+// variables a process needs (PATH, HOME, TMPDIR). Runtime knobs (GOMAXPROCS,
+// GOGC, GOMEMLIMIT) reach the gateway only through -gateway-env, so the
+// bench's own environment cannot skew it unnoticed.
 func environ(env map[string]string) []string {
 	var out []string
-	for _, k := range []string{"PATH", "HOME", "TMPDIR", "GOMAXPROCS", "GOGC", "GOMEMLIMIT", "GODEBUG"} {
+	for _, k := range []string{"PATH", "HOME", "TMPDIR"} {
 		if v, ok := os.LookupEnv(k); ok {
 			out = append(out, k+"="+v)
 		}
@@ -104,3 +107,27 @@ func randomHex(n int) string {
 
 // itoa is strconv.Itoa, for table cells.
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// envList is a repeatable KEY=VALUE flag.
+type envList map[string]string
+
+func (e envList) String() string {
+	keys := make([]string, 0, len(e))
+	for k := range e {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		keys[i] = k + "=" + e[k]
+	}
+	return strings.Join(keys, " ")
+}
+
+func (e envList) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || k == "" || strings.ContainsAny(k, " \t") {
+		return fmt.Errorf("want KEY=VALUE, got %q", s)
+	}
+	e[k] = v
+	return nil
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"convexgw/gateway"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestLoadConfigPrecedence(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	cfg, cf, err := loadConfig(
+		[]string{"-listen", "127.0.0.1:9999", "-check-config", "-lockout-max-failures", "9"},
+		env(map[string]string{
+			"LISTEN_ADDR": "127.0.0.1:1111", "CONVEX_URL": "https://a-b-1.convex.cloud",
+			"ALLOWED_ORIGINS": "https://a.example, https://b.example", "SESSION_TTL": "2h",
+			"SECURE_COOKIES": "false", "LOGIN_RATE": "2.5", "BODY_LIMIT": "4096", "CONVEX_DEPLOY_KEY": "prod:k",
+		}), fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := gateway.Defaults()
+	if cfg.ListenAddr != "127.0.0.1:9999" { // flag beats env
+		t.Errorf("ListenAddr = %q", cfg.ListenAddr)
+	}
+	if cfg.ConvexURL != "https://a-b-1.convex.cloud" || cfg.SessionTTL != 2*time.Hour || cfg.SecureCookies ||
+		cfg.LoginRate != 2.5 || cfg.BodyLimitBytes != 4096 || cfg.LockoutMax != 9 || cfg.ConvexDeployKey.Reveal() != "prod:k" {
+		t.Errorf("cfg = %+v", cfg)
+	}
+	if len(cfg.AllowedOrigins) != 2 || cfg.AllowedOrigins[1] != "https://b.example" {
+		t.Errorf("AllowedOrigins = %q", cfg.AllowedOrigins)
+	}
+	if cfg.WriteTimeout != want.WriteTimeout || cfg.BcryptCost != want.BcryptCost { // untouched: defaults
+		t.Errorf("defaults lost: %+v", cfg)
+	}
+	if !cf.checkConfig || cf.healthcheck {
+		t.Errorf("cmd flags = %+v", cf)
+	}
+}
+
+func TestLoadConfigReportsEveryBadValue(t *testing.T) {
+	_, _, err := loadConfig(nil, env(map[string]string{
+		"SESSION_TTL": "forever", "BCRYPT_COST": "high", "DEV": "maybe", "LOGIN_RATE": "x",
+	}), flag.NewFlagSet("t", flag.ContinueOnError))
+	for _, name := range []string{"SESSION_TTL", "BCRYPT_COST", "DEV", "LOGIN_RATE"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error %v does not name %s", err, name)
+		}
+	}
+}
+
+func TestSettingsTableIsComplete(t *testing.T) {
+	var c gateway.Config
+	seenEnv, seenFlag := map[string]bool{}, map[string]bool{}
+	for _, s := range settings(&c) {
+		if seenEnv[s.env] || seenFlag[s.flag] {
+			t.Errorf("duplicate %s / %s", s.env, s.flag)
+		}
+		seenEnv[s.env], seenFlag[s.flag] = true, true
+	}
+	if len(seenEnv) < 45 {
+		t.Errorf("only %d settings", len(seenEnv))
+	}
+}
+
+func TestCheckConfigRedactsSecrets(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-check-config"}, env(map[string]string{
+		"CONVEX_DEPLOY_KEY": "prod:super-secret", "SESSION_SECRET": strings.Repeat("x", 40),
+		"CSRF_SECRET": strings.Repeat("y", 40), "SIGNING_KEY_FILE": "/k.pem", "REDIS_URL": "redis://:hunter2@r:6379",
+	}), &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out.String(), errOut.String())
+	}
+	all := out.String() + errOut.String()
+	for _, s := range []string{"super-secret", strings.Repeat("x", 40), "hunter2"} {
+		if strings.Contains(all, s) {
+			t.Errorf("secret %q printed", s)
+		}
+	}
+	if !strings.Contains(out.String(), "configuration OK") || !strings.Contains(out.String(), "[REDACTED]") {
+		t.Errorf("output: %s", out.String())
+	}
+
+	out.Reset()
+	errOut.Reset()
+	code = run(context.Background(), []string{"-check-config"}, env(map[string]string{"IDENTITY_MODE": "x"}), &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "IDENTITY_MODE") || !strings.Contains(errOut.String(), "SESSION_SECRET") {
+		t.Errorf("invalid config: exit %d, %s", code, errOut.String())
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	var errOut bytes.Buffer
+	if code := run(context.Background(), []string{"-help"}, env(nil), io.Discard, &errOut); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	if !strings.Contains(errOut.String(), "CONVEX_URL") {
+		t.Errorf("help: %s", errOut.String())
+	}
+}
+
+func TestHealthcheck(t *testing.T) {
+	for _, tt := range []struct {
+		status int
+		want   int
+	}{{200, 0}, {503, 1}} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/healthz" {
+				w.WriteHeader(404)
+				return
+			}
+			w.WriteHeader(tt.status)
+		}))
+		_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+		if got := healthcheck(context.Background(), ":"+port, io.Discard); got != tt.want {
+			t.Errorf("status %d: exit %d, want %d", tt.status, got, tt.want)
+		}
+		srv.Close()
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	if got := healthcheck(context.Background(), addr, io.Discard); got != 1 {
+		t.Errorf("nothing listening: exit %d", got)
+	}
+}

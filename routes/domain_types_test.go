@@ -1,0 +1,49 @@
+package routes
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"convexgw/convexclient"
+)
+
+func TestAuthUserNeverRendersHash(t *testing.T) {
+	doc := `{"_creationTime":1.5,"_id":"u1","email":"a@b.c","isActive":true,"name":"A","passwordHash":"$2a$10$secret","role":"admin"}`
+	var u AuthUser
+	if err := convexclient.Unmarshal([]byte(doc), &u); err != nil {
+		t.Fatal(err)
+	}
+	if u.PasswordHash != "$2a$10$secret" || u.ID != "u1" || !u.IsActive {
+		t.Fatalf("decoded %+v", u)
+	}
+	out, err := json.Marshal(u)
+	if err != nil || strings.Contains(string(out), "secret") || strings.Contains(string(out), "passwordHash") {
+		t.Fatalf("rendered %s (%v)", out, err)
+	}
+}
+
+func TestStatsCountDecodesInt64(t *testing.T) {
+	var s DonationStats
+	err := convexclient.Unmarshal([]byte(`{"byMethod":{"bank":1.0,"card":2.0,"cash":0.0},"count":{"$integer":"HgAAAAAAAAA="},"total":3.0}`), &s)
+	if err != nil || s.Count != 30 || s.ByMethod.Card != 2 {
+		t.Fatalf("%+v %v", s, err)
+	}
+	out, _ := json.Marshal(s)
+	if !strings.Contains(string(out), `"count":30`) {
+		t.Fatalf("REST JSON %s", out)
+	}
+}
+
+func TestArgsEncoding(t *testing.T) {
+	// A patch sends only the fields set, and the cursor of a first page as null.
+	title := "x"
+	got, err := convexclient.Marshal(TaskPatch{ID: "t1", Title: &title})
+	if err != nil || string(got) != `{"id":"t1","title":"x"}` {
+		t.Fatalf("%s %v", got, err)
+	}
+	got, err = convexclient.Marshal(ListArgs{PaginationOpts: PaginationOpts{NumItems: 5}})
+	if err != nil || string(got) != `{"paginationOpts":{"cursor":null,"numItems":5}}` {
+		t.Fatalf("%s %v", got, err)
+	}
+}
