@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"runtime"
 	"time"
 
@@ -28,24 +29,33 @@ func merge(a, b *sample) *sample {
 // proxiedQuery is P1: GET /api/tasks through the gateway versus the same
 // tasks:list call sent straight to the fake, both in max-rate mode with the
 // same number of workers. Two alternating rounds each, after a warm-up, so
-// a drift of the shared machine hits both sides alike.
+// a drift of the shared machine hits both sides alike. A third side, the
+// null proxy, shows the floor any Go gateway pays; CPU time per request of
+// both processes shows where the time goes.
 func (b *bench) proxiedQuery(ctx context.Context) figure {
 	const id, name, target = "P1", "proxied/direct throughput", "≥ 0.70"
 	direct, err := b.directTarget()
 	if err != nil {
 		return failed(id, name, target, err)
 	}
+	np, err := startNullProxy(direct)
+	if err != nil {
+		return failed(id, name, target, err)
+	}
+	defer np.close()
 	workers := uint64(b.opt.concurrency)
+	nl := load{name: "p1-null-proxy", targets: []vegeta.Target{{Method: http.MethodGet, URL: np.url + "/api/tasks"}},
+		workers: workers, duration: b.opt.duration / 2}
 	gw := load{name: "p1-gateway", targets: []vegeta.Target{b.tasksTarget()}, workers: workers, duration: b.opt.duration / 2}
 	dl := load{name: "p1-direct", targets: []vegeta.Target{direct}, workers: workers, duration: b.opt.duration / 2}
-	for _, l := range []load{gw, dl} { // warm-up: connections, caches, JIT-free but GC-sized heaps
+	for _, l := range []load{gw, dl, nl} { // warm-up: connections, caches, JIT-free but GC-sized heaps
 		w := l
 		w.duration = b.opt.duration / 5
 		if _, err := attack(ctx, w); err != nil {
 			return failed(id, name, target, err)
 		}
 	}
-	var gs, ds *sample
+	var gs, ds, ns *sample
 	var dCPU, gSelf, gGate time.Duration
 	cpuOK := true
 	for range 2 {
@@ -64,9 +74,14 @@ func (b *bench) proxiedQuery(ctx context.Context) figure {
 		cpuOK = m.stop() && cpuOK
 		gSelf, gGate = gSelf+m.Self, gGate+m.Gate
 		gs = merge(gs, s)
+		if s, err = attack(ctx, nl); err != nil {
+			return failed(id, name, target, err)
+		}
+		ns = merge(ns, s)
 	}
 	b.rep.addPhase(ds)
 	b.rep.addPhase(gs)
+	b.rep.addPhase(ns)
 	dThr, gThr := ds.throughput(is2xx), gs.throughput(is2xx)
 	if dThr == 0 || gThr == 0 {
 		return failed(id, name, target, fmt.Errorf("no successful answer: direct %v, gateway %v", ds.codes(), gs.codes()))
@@ -80,6 +95,10 @@ func (b *bench) proxiedQuery(ctx context.Context) figure {
 			gThr, dThr, workers, us(gP50), us(dP50), us(gP50-dP50), bad),
 		Extra: map[string]float64{"gatewayRps": gThr, "directRps": dThr, "gatewayP50us": us(gP50),
 			"directP50us": us(dP50), "addedP50us": us(gP50 - dP50), "non2xx": float64(bad)}}
+	if nThr := ns.throughput(is2xx); ns.count(not(is2xx)) == 0 {
+		f.Detail += fmt.Sprintf("; floor: a null Go proxy (net/http in and out, no logic) reaches %.0f/s = %.2f× direct", nThr, nThr/dThr)
+		f.Extra["nullProxyRps"], f.Extra["nullProxyRatio"] = nThr, nThr/dThr
+	}
 	if cpuOK {
 		// CPU per request: load generator + fake (this process) and gateway.
 		// Their ratio is what the throughput ratio tends to on a CPU-bound

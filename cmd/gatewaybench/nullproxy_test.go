@@ -1,0 +1,40 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+func TestNullProxyForwardsTheCapturedRequest(t *testing.T) {
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if r.Method != "POST" || r.Header.Get("Authorization") != "Convex k" || string(b) != `{"path":"tasks:list"}` {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"status":"success","value":[]}`))
+	}))
+	t.Cleanup(backend.Close)
+	p, err := startNullProxy(vegeta.Target{Method: "POST", URL: backend.URL + "/api/query",
+		Header: http.Header{"Authorization": {"Convex k"}}, Body: []byte(`{"path":"tasks:list"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.close)
+	for range 3 { // the body is re-sent every time
+		resp, err := http.Get(p.url + "/anything")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(b) != `{"status":"success","value":[]}` || resp.Header.Get("Content-Type") != "application/json" {
+			t.Fatalf("%d %q %v", resp.StatusCode, b, resp.Header)
+		}
+	}
+}
