@@ -51,10 +51,10 @@ type TokenUser struct {
 
 // TokenClaims are the verified claims of a Convex identity token.
 type TokenClaims struct {
-	KeyID, Issuer, Subject string
-	Audience               []string
-	Name, Email, Role      string
-	IssuedAt, ExpiresAt    time.Time
+	KeyID, Issuer, Subject string    // header kid; iss and sub claims
+	Audience               []string  // aud claim
+	Name, Email, Role      string    // profile claims, empty when absent
+	IssuedAt, ExpiresAt    time.Time // iat and exp claims
 }
 
 type convexClaims struct {

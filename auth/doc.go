@@ -23,6 +23,16 @@
 // mode with the per-IP and per-account login rate limits (DefaultPolicies),
 // which slow distributed guessing without locking anyone out.
 //
+// # Login timing
+//
+// Passwords.Verify compares an unknown user's password against a dummy
+// hash so the answer takes as long as for a real account. bcrypt's time
+// doubles per cost step, so the dummy must have the cost the stored hashes
+// have, not the cost new hashes get: by default it follows the most common
+// cost among the stored hashes Verify has checked (PasswordConfig.DummyCost
+// pins it). Until the first real account is checked after a start, the
+// configured cost is used.
+//
 // # Errors
 //
 // Callers match sentinels with errors.Is: ErrInvalidCredentials,

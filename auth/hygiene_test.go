@@ -63,10 +63,11 @@ func TestErrorsAndPrintsCarryNoSecrets(t *testing.T) {
 	cfg := SessionConfig{Keys: []SessionKey{testKeyA}, Issuer: "i", Audience: "a"}
 	tcfg := ConvexTokenConfig{Issuer: "https://gw.test", Signing: ct.cfg.Signing}
 	privD := ct.cfg.Signing.private.(*ecdsa.PrivateKey).D.String()
-	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
+	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x"} {
 		for _, v := range []any{cfg, &cfg, tcfg, ct.cfg.Signing, testKeyA} {
 			out := fmt.Sprintf(f, v)
 			if strings.Contains(out, string(testKeyA.Secret)) || strings.Contains(out, fmt.Sprint(testKeyA.Secret)) ||
+				strings.Contains(out, fmt.Sprintf("%x", testKeyA.Secret)) ||
 				strings.Contains(out, privD) || strings.Contains(out, fmt.Sprint(ct.cfg.Signing.public)) {
 				t.Errorf("Sprintf(%q, %T) leaks key material: %s", f, v, out)
 			}

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -24,3 +26,11 @@ func MaskEmail(email string) string {
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }
+
+// Format writes String for every verb, so no verb (%d and %x included,
+// which bypass String) prints the secret.
+func (k SessionKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.String()) }
+
+// Format writes String for every verb, so no verb (%d and %x included,
+// which bypass String) prints key material.
+func (k *SigningKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.String()) }

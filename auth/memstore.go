@@ -9,11 +9,16 @@ import (
 
 // MemoryStoreConfig configures a MemoryStore. The zero value is usable.
 type MemoryStoreConfig struct {
-	// MaxEntries bounds the number of keys held (default 100000). When full,
-	// expired entries are dropped first, then the soonest-expiring counter or
-	// rate-limit cell. Marks (locks, revocations) are never evicted early: a
-	// store full of marks fails with ErrStoreFull.
+	// MaxEntries bounds the counters and rate-limit cells held (default
+	// 100000). When full, expired entries are dropped first, then the
+	// soonest-expiring counter or cell.
 	MaxEntries int
+	// MaxMarks bounds the marks (locks, revocations) held (default 100000).
+	// Marks are never evicted early: while MaxMarks live marks are held a
+	// new mark fails with ErrStoreFull. Marks have their own budget so that
+	// a flood of them (say, repeated logins and logouts) cannot stop the
+	// counters and rate limits from working.
+	MaxMarks int
 	// Now is the clock Sweep uses (default time.Now). Store operations use
 	// the time their caller passes.
 	Now func() time.Time
@@ -21,11 +26,13 @@ type MemoryStoreConfig struct {
 
 // MemoryStore is a Store for a single process. It is safe for concurrent use.
 type MemoryStore struct {
-	mu      sync.Mutex
-	max     int
-	now     func() time.Time
-	entries map[string]*memEntry
-	swept   time.Time // last full sweep made by an insert
+	mu       sync.Mutex
+	max      int // counters and cells
+	maxMarks int
+	marks    int // pinned entries in entries, expired or not
+	now      func() time.Time
+	entries  map[string]*memEntry
+	swept    time.Time // last full sweep made by an insert
 }
 
 type memEntry struct {
@@ -39,10 +46,13 @@ func NewMemoryStore(cfg MemoryStoreConfig) *MemoryStore {
 	if cfg.MaxEntries <= 0 {
 		cfg.MaxEntries = 100000
 	}
+	if cfg.MaxMarks <= 0 {
+		cfg.MaxMarks = 100000
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &MemoryStore{max: cfg.MaxEntries, now: cfg.Now, entries: make(map[string]*memEntry)}
+	return &MemoryStore{max: cfg.MaxEntries, maxMarks: cfg.MaxMarks, now: cfg.Now, entries: make(map[string]*memEntry)}
 }
 
 // Len returns the number of entries held, expired or not.
@@ -64,11 +74,32 @@ func (m *MemoryStore) sweepLocked(now time.Time) int {
 	n := 0
 	for k, e := range m.entries {
 		if !e.until.After(now) {
-			delete(m.entries, k)
+			m.removeLocked(k)
 			n++
 		}
 	}
 	return n
+}
+
+// removeLocked deletes key, keeping the mark count.
+func (m *MemoryStore) removeLocked(key string) {
+	if e, ok := m.entries[key]; ok {
+		if e.pinned {
+			m.marks--
+		}
+		delete(m.entries, key)
+	}
+}
+
+// sweepThrottledLocked runs a full sweep at most once a second, so a flood
+// of new keys into a full store cannot make every insert O(n). It reports
+// whether anything was dropped.
+func (m *MemoryStore) sweepThrottledLocked(now time.Time) bool {
+	if now.Sub(m.swept) < time.Second && !now.Before(m.swept) {
+		return false
+	}
+	m.swept = now
+	return m.sweepLocked(now) > 0
 }
 
 // live returns the entry at key if it has not expired at now.
@@ -80,38 +111,49 @@ func (m *MemoryStore) live(key string, now time.Time) *memEntry {
 	return e
 }
 
-// put stores e at key, making room first when the store is full.
+// put stores e at key, making room first when e's budget (marks, or
+// counters and cells) is full.
 func (m *MemoryStore) put(key string, e *memEntry, now time.Time) error {
-	if _, exists := m.entries[key]; !exists && len(m.entries) >= m.max {
-		if err := m.makeRoomLocked(now); err != nil {
-			return err
+	old, exists := m.entries[key]
+	switch {
+	case exists && old.pinned == e.pinned: // replaces an entry of its own budget
+	case e.pinned:
+		if m.marks >= m.maxMarks && (!m.sweepThrottledLocked(now) || m.marks >= m.maxMarks) {
+			return fmt.Errorf("%w: %d marks held", ErrStoreFull, m.marks)
 		}
+	default:
+		if len(m.entries)-m.marks >= m.max {
+			if err := m.makeRoomLocked(now); err != nil {
+				return err
+			}
+		}
+	}
+	m.removeLocked(key)
+	if e.pinned {
+		m.marks++
 	}
 	m.entries[key] = e
 	return nil
 }
 
-// makeRoomLocked frees at least one slot: expired entries first (a full
-// sweep, at most once a second so a flood of new keys cannot make every
-// insert O(n)), otherwise the soonest-expiring unpinned entry of a sample.
+// makeRoomLocked frees at least one counter slot: expired entries first
+// (see sweepThrottledLocked), otherwise the soonest-expiring unpinned entry
+// of a sample.
 func (m *MemoryStore) makeRoomLocked(now time.Time) error {
-	if now.Sub(m.swept) >= time.Second || now.Before(m.swept) {
-		m.swept = now
-		if m.sweepLocked(now) > 0 {
-			return nil
-		}
+	if m.sweepThrottledLocked(now) && len(m.entries)-m.marks < m.max {
+		return nil
 	}
 	const sample = 32
 	var victim string
 	var victimUntil time.Time
 	seen := 0
 	for k, e := range m.entries {
+		if e.pinned {
+			continue
+		}
 		if !e.until.After(now) {
 			victim = k
 			break
-		}
-		if e.pinned {
-			continue
 		}
 		if victim == "" || e.until.Before(victimUntil) {
 			victim, victimUntil = k, e.until
@@ -121,9 +163,9 @@ func (m *MemoryStore) makeRoomLocked(now time.Time) error {
 		}
 	}
 	if victim == "" {
-		return fmt.Errorf("%w: %d marks held", ErrStoreFull, len(m.entries))
+		return fmt.Errorf("%w: no counter to evict", ErrStoreFull)
 	}
-	delete(m.entries, victim)
+	m.removeLocked(victim)
 	return nil
 }
 
@@ -147,7 +189,7 @@ func (m *MemoryStore) Mark(_ context.Context, key string, now, until time.Time) 
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !until.After(now) {
-		delete(m.entries, key)
+		m.removeLocked(key)
 		return nil
 	}
 	return m.put(key, &memEntry{until: until, pinned: true}, now)
@@ -168,7 +210,7 @@ func (m *MemoryStore) Delete(_ context.Context, keys ...string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, k := range keys {
-		delete(m.entries, k)
+		m.removeLocked(k)
 	}
 	return nil
 }

@@ -40,14 +40,11 @@ func TestMemoryStoreEvictsExpiredFirst(t *testing.T) {
 
 func TestMemoryStoreNeverEvictsMarks(t *testing.T) {
 	clk := newClock()
-	s := NewMemoryStore(MemoryStoreConfig{MaxEntries: 2, Now: clk.Now})
+	s := NewMemoryStore(MemoryStoreConfig{MaxMarks: 2, Now: clk.Now})
 	_ = s.Mark(bg, "rev:a", clk.Now(), clk.Now().Add(time.Hour))
 	_ = s.Mark(bg, "rev:b", clk.Now(), clk.Now().Add(time.Hour))
 	if err := s.Mark(bg, "rev:c", clk.Now(), clk.Now().Add(time.Hour)); !errors.Is(err, ErrStoreFull) || !errors.Is(err, ErrStore) {
 		t.Fatalf("Mark into a store full of marks = %v, want ErrStoreFull", err)
-	}
-	if _, _, err := s.Incr(bg, "c", clk.Now(), time.Minute); !errors.Is(err, ErrStoreFull) {
-		t.Fatalf("Incr into a store full of marks = %v, want ErrStoreFull", err)
 	}
 	clk.Advance(time.Hour)
 	if err := s.Mark(bg, "rev:c", clk.Now(), clk.Now().Add(time.Hour)); err != nil {
@@ -64,5 +61,43 @@ func TestMemoryStoreSweep(t *testing.T) {
 	clk.Advance(2 * time.Minute)
 	if n := s.Sweep(); n != 2 || s.Len() != 1 {
 		t.Fatalf("Sweep removed %d, Len %d; want 2 removed, 1 left", n, s.Len())
+	}
+}
+
+// Marks and counters have separate budgets: a store full of marks (say, the
+// revocations of many logouts) still counts failures and rate-limits, and
+// counters never push marks out.
+func TestMemoryStoreMarksDoNotStarveCounters(t *testing.T) {
+	clk := newClock()
+	s := NewMemoryStore(MemoryStoreConfig{MaxEntries: 2, MaxMarks: 2, Now: clk.Now})
+	for i := range 2 {
+		if err := s.Mark(bg, fmt.Sprint("rev:", i), clk.Now(), clk.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 5 {
+		if _, _, err := s.Incr(bg, fmt.Sprint("fail:", i), clk.Now(), time.Duration(i+1)*time.Minute); err != nil {
+			t.Fatalf("Incr with the marks full = %v", err)
+		}
+		if _, err := s.GCRA(bg, fmt.Sprint("rl:", i), clk.Now(), time.Second, 1); err != nil {
+			t.Fatalf("GCRA with the marks full = %v", err)
+		}
+	}
+	for i := range 2 {
+		if _, ok, _ := s.Marked(bg, fmt.Sprint("rev:", i), clk.Now()); !ok {
+			t.Fatalf("mark rev:%d evicted by counters", i)
+		}
+	}
+	if n := s.Len(); n != 4 {
+		t.Fatalf("Len = %d, want 2 marks + 2 counters", n)
+	}
+	if err := s.Mark(bg, "rev:x", clk.Now(), clk.Now().Add(time.Hour)); !errors.Is(err, ErrStoreFull) {
+		t.Fatalf("Mark beyond MaxMarks = %v, want ErrStoreFull", err)
+	}
+	if err := s.Delete(bg, "rev:0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Mark(bg, "rev:x", clk.Now(), clk.Now().Add(time.Hour)); err != nil {
+		t.Fatalf("Mark after a Delete freed a slot = %v", err)
 	}
 }

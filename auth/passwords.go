@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -30,6 +31,15 @@ type PasswordConfig struct {
 	// MaxPasswordBytes caps login input: longer passwords fail Verify with
 	// ErrInvalidCredentials without any bcrypt work (default 1024).
 	MaxPasswordBytes int
+	// DummyCost is the bcrypt cost of the dummy hash that unknown users and
+	// malformed stored hashes are compared against, so that they take as long
+	// as a wrong password for a real account. Zero (the default) follows the
+	// stored hashes: the cost most often seen among the well-formed hashes
+	// Verify has checked, or Cost before any. Following matters when stored
+	// hashes are cheaper than Cost (seed data at 10, Cost 12): a dummy at
+	// Cost would make unknown emails 4x slower and reveal which accounts
+	// exist. Set it (clamped to 4–31) when the stored cost is known.
+	DummyCost int
 }
 
 // Passwords hashes and verifies bcrypt passwords in a bounded pool, so a
@@ -41,8 +51,12 @@ type Passwords struct {
 	maxIn   int
 	slots   chan struct{}
 
-	dummyOnce sync.Once
-	dummy     []byte
+	dummyCost int                               // fixed dummy cost; 0: follow seen
+	seen      [bcrypt.MaxCost + 1]atomic.Uint64 // well-formed stored hashes verified, by cost
+	dummies   [bcrypt.MaxCost + 1]struct {      // dummy hash per cost, made on first use
+		once sync.Once
+		hash []byte
+	}
 }
 
 // NewPasswords returns Passwords with cfg's defaults applied.
@@ -64,7 +78,11 @@ func NewPasswords(cfg PasswordConfig) *Passwords {
 	if cfg.MaxPasswordBytes <= 0 {
 		cfg.MaxPasswordBytes = 1024
 	}
-	return &Passwords{cost: cfg.Cost, maxWait: cfg.MaxWait, maxIn: cfg.MaxPasswordBytes, slots: make(chan struct{}, cfg.PoolSize)}
+	if cfg.DummyCost != 0 {
+		cfg.DummyCost = min(max(cfg.DummyCost, bcrypt.MinCost), bcrypt.MaxCost)
+	}
+	return &Passwords{cost: cfg.Cost, maxWait: cfg.MaxWait, maxIn: cfg.MaxPasswordBytes,
+		slots: make(chan struct{}, cfg.PoolSize), dummyCost: cfg.DummyCost}
 }
 
 // Cost returns the bcrypt cost used for new hashes.
@@ -111,8 +129,8 @@ func (p *Passwords) Hash(ctx context.Context, password string) (string, error) {
 // Verify compares password with a stored bcrypt hash ($2a$, $2b$ or $2y$).
 // A mismatch fails with ErrInvalidCredentials. An empty hash (unknown user)
 // and a malformed hash cost one comparison against a dummy hash at the
-// configured cost before failing the same way, so response time does not
-// reveal which accounts exist. needsRehash is true after a successful check
+// dummy cost (see PasswordConfig.DummyCost) before failing the same way, so
+// response time does not reveal which accounts exist. needsRehash is true after a successful check
 // against a hash whose cost is below the configured one. A full pool fails
 // with *BusyError (ErrBusy); ctx cancellation while waiting with ctx.Err().
 func (p *Passwords) Verify(ctx context.Context, hash, password string) (needsRehash bool, err error) {
@@ -123,10 +141,12 @@ func (p *Passwords) Verify(ctx context.Context, hash, password string) (needsReh
 		return false, err
 	}
 	defer p.release()
-	dummy := p.dummyHash()
 	if hash == "" {
-		_ = bcrypt.CompareHashAndPassword(dummy, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(p.dummyHash(), []byte(password))
 		return false, ErrInvalidCredentials
+	}
+	if c, cerr := bcrypt.Cost([]byte(hash)); cerr == nil && c >= bcrypt.MinCost && c <= bcrypt.MaxCost {
+		p.seen[c].Add(1)
 	}
 	err = bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
 	switch {
@@ -136,21 +156,40 @@ func (p *Passwords) Verify(ctx context.Context, hash, password string) (needsReh
 		return false, ErrInvalidCredentials
 	default:
 		// Malformed stored hash: spend the same time, report both causes.
-		_ = bcrypt.CompareHashAndPassword(dummy, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(p.dummyHash(), []byte(password))
 		return false, errors.Join(ErrInvalidCredentials, ErrMalformedHash)
 	}
 }
 
-// dummyHash returns a hash of a random, forgotten password at the configured
-// cost, computed once on first use (inside a pool slot).
+// currentDummyCost is DummyCost, else the most common cost among the
+// stored hashes verified so far (ties to the higher cost), else Cost. A
+// mode rather than the last cost seen, so a few logins to one account
+// cannot steer it.
+func (p *Passwords) currentDummyCost() int {
+	if p.dummyCost != 0 {
+		return p.dummyCost
+	}
+	best, bestN := p.cost, uint64(0)
+	for c := range p.seen {
+		if n := p.seen[c].Load(); n > 0 && n >= bestN {
+			best, bestN = c, n
+		}
+	}
+	return best
+}
+
+// dummyHash returns a hash of a random, forgotten password at the current
+// dummy cost, computed once per cost on first use (inside a pool slot).
 func (p *Passwords) dummyHash() []byte {
-	p.dummyOnce.Do(func() {
+	c := p.currentDummyCost()
+	d := &p.dummies[c]
+	d.once.Do(func() {
 		secret := make([]byte, 32)
 		_, _ = rand.Read(secret) // crypto/rand.Read never fails on supported platforms
-		// Cannot fail: 32 bytes and a cost NewPasswords clamped to range.
-		p.dummy, _ = bcrypt.GenerateFromPassword(secret, p.cost)
+		// Cannot fail: 32 bytes and a cost clamped to range.
+		d.hash, _ = bcrypt.GenerateFromPassword(secret, c)
 	})
-	return p.dummy
+	return d.hash
 }
 
 // MinPasswordRunes is the shortest new password CheckNewPassword accepts

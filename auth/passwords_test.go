@@ -120,3 +120,34 @@ func TestCheckNewPassword(t *testing.T) {
 		}
 	}
 }
+
+// An unknown user must cost what a wrong password for a real account costs:
+// with stored hashes cheaper than the configured cost, the dummy follows
+// the stored hashes, not Cost.
+func TestPasswordsDummyCostFollowsStoredHashes(t *testing.T) {
+	stored, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewPasswords(PasswordConfig{Cost: 12})
+	if _, err := p.Verify(bg, string(stored), "wrong"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("Verify(wrong) = %v", err)
+	}
+	if _, err := p.Verify(bg, "", "pw"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("Verify(unknown) = %v", err)
+	}
+	if c, err := bcrypt.Cost(p.dummyHash()); err != nil || c != bcrypt.MinCost {
+		t.Fatalf("dummy cost = %d, %v; want %d (the stored hashes' cost)", c, err, bcrypt.MinCost)
+	}
+
+	fixed := NewPasswords(PasswordConfig{Cost: bcrypt.MinCost + 1, DummyCost: 1})
+	if _, err := fixed.Verify(bg, string(stored), "pw"); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := bcrypt.Cost(fixed.dummyHash()); c != bcrypt.MinCost {
+		t.Fatalf("configured DummyCost (clamped) = %d, want %d", c, bcrypt.MinCost)
+	}
+	if c := NewPasswords(PasswordConfig{Cost: bcrypt.MinCost + 2}).currentDummyCost(); c != bcrypt.MinCost+2 {
+		t.Fatalf("dummy cost before any stored hash = %d, want Cost", c)
+	}
+}

@@ -14,8 +14,8 @@ import (
 // Policy is a rate limit: Rate requests per second on average, with bursts
 // of up to Burst requests.
 type Policy struct {
-	Rate  float64
-	Burst int
+	Rate  float64 // requests per second on average, > 0
+	Burst int     // requests allowed at once, >= 1
 }
 
 // interval is the emission interval at the microsecond precision both

@@ -216,22 +216,47 @@ func (s *Sessions) Verify(ctx context.Context, token string) (Session, error) {
 	if c.ID == "" || c.Subject == "" || c.AuthTime <= 0 || c.IssuedAt == nil {
 		return Session{}, fmt.Errorf("%w: %w", ErrInvalidSession, errMissingClaim)
 	}
-	now := s.cfg.Now()
 	sess := Session{
 		ID: c.ID, UserID: c.Subject, Role: c.Role, Name: c.Name, Email: c.Email,
 		IssuedAt: c.IssuedAt.UTC(), ExpiresAt: c.ExpiresAt.UTC(), AuthTime: time.Unix(c.AuthTime, 0).UTC(),
 	}
+	if err := s.recheck(ctx, sess, s.cfg.Now()); err != nil {
+		return Session{}, err
+	}
+	return sess, nil
+}
+
+// Revalidate repeats, at the current time, every check of Verify that can
+// change after a token was accepted: expiry and iat (with the same 5 s
+// leeway), the absolute MaxAge, and revocation (a Store lookup, so a Revoke
+// takes effect at once). It does not check the signature: pass only a
+// Session that Verify returned for the same token, e.g. one a caller cached
+// by token string to skip the JWT parse on repeated requests. Errors are as
+// for Verify.
+func (s *Sessions) Revalidate(ctx context.Context, sess Session) error {
+	now := s.cfg.Now()
+	switch {
+	case !now.Before(sess.ExpiresAt.Add(sessionLeeway)):
+		return fmt.Errorf("%w: %w", ErrInvalidSession, errExpired)
+	case now.Before(sess.IssuedAt.Add(-sessionLeeway)):
+		return fmt.Errorf("%w: %w", ErrInvalidSession, errNotYetValid)
+	}
+	return s.recheck(ctx, sess, now)
+}
+
+// recheck applies the MaxAge limit and the revocation mark.
+func (s *Sessions) recheck(ctx context.Context, sess Session, now time.Time) error {
 	if !now.Before(sess.AuthTime.Add(s.cfg.MaxAge)) {
-		return Session{}, fmt.Errorf("%w: %w", ErrInvalidSession, errExpired)
+		return fmt.Errorf("%w: %w", ErrInvalidSession, errExpired)
 	}
 	_, revoked, err := s.cfg.Store.Marked(ctx, s.revPrefix+sess.ID, now)
 	if err != nil {
-		return Session{}, fmt.Errorf("auth: checking revocation: %w", err)
+		return fmt.Errorf("auth: checking revocation: %w", err)
 	}
 	if revoked {
-		return Session{}, ErrSessionRevoked
+		return ErrSessionRevoked
 	}
-	return sess, nil
+	return nil
 }
 
 // Refresh implements the sliding window: a session whose token is older than

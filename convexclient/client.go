@@ -179,11 +179,14 @@ func newEngine(cfg Config) (*engine, error) {
 // Authorization header is never sent anywhere else.
 func defaultHTTPClient() *http.Client {
 	t := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   128,
+		Proxy:             http.ProxyFromEnvironment,
+		DialContext:       (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2: true,
+		// A gateway sends every call to one host: keep enough idle
+		// connections for a few hundred concurrent calls, so a burst
+		// never closes and re-dials connections (churn, TIME_WAIT).
+		MaxIdleConns:          512,
+		MaxIdleConnsPerHost:   512,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   5 * time.Second,
 		ExpectContinueTimeout: time.Second,

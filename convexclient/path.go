@@ -1,6 +1,9 @@
 package convexclient
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // Function paths (convex-wire.md §4): "<module path>:<export>", the module
 // path relative to convex/, "/"-separated, optionally ending in ".js"; no ":"
@@ -98,4 +101,24 @@ func validExport(fn string) bool {
 		}
 	}
 	return !under
+}
+
+// RunPath maps the escaped rest of an /api/run/{a}/{b}/.../{fn} URL path
+// (what follows "/api/run/", leading and trailing slashes ignored) to the
+// function path "a/b:fn", each segment URL-decoded, as the backend does.
+// Fewer than two segments, an empty segment or a bad escape is not a
+// function path: ok is false. The result is not checked with ValidPath.
+func RunPath(escaped string) (path string, ok bool) {
+	segs := strings.Split(strings.Trim(escaped, "/"), "/")
+	if len(segs) < 2 {
+		return "", false
+	}
+	for i, s := range segs {
+		u, err := url.PathUnescape(s)
+		if err != nil || u == "" {
+			return "", false
+		}
+		segs[i] = u
+	}
+	return strings.Join(segs[:len(segs)-1], "/") + ":" + segs[len(segs)-1], true
 }

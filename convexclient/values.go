@@ -104,6 +104,10 @@ var encoderPool = sync.Pool{New: func() any { return &encoder{buf: make([]byte, 
 // special objects, reserved or non-ASCII field names and malformed JSON are
 // rejected. Unknown struct fields are ignored; field names match json tags
 // exactly, then case-insensitively. Errors match ErrInvalidValue.
+//
+// Unmarshal keeps no reference to data. Decoded strings of a document of at
+// most 64 KiB may share one string copy of it (one allocation instead of
+// one per string); holding any of them keeps that copy alive.
 func Unmarshal(data []byte, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {

@@ -11,6 +11,24 @@ import (
 // with no intermediate tree and no encoding/json round trip.
 type decoder struct {
 	scanner
+	str string // string(data), made on first use by shareString
+}
+
+// maxSharedDoc is the largest document whose strings share one copy of it.
+const maxSharedDoc = 64 << 10
+
+// stringAt returns s, just read by readString from the string literal at
+// data[q], as a string. An unescaped one of a small document is a substring
+// of one shared copy of the document: a list of documents decodes with one
+// string allocation instead of one per field.
+func (d *decoder) stringAt(q int, s []byte) string {
+	if len(s) == 0 || len(s) != d.pos-q-2 || len(d.data) > maxSharedDoc {
+		return string(s) // empty, escaped (s is in scratch) or a large document
+	}
+	if d.str == "" {
+		d.str = string(d.data)
+	}
+	return d.str[q+1 : d.pos-1]
 }
 
 var (
@@ -93,6 +111,7 @@ func (d *decoder) value(v reflect.Value) error {
 		v.SetBool(b)
 		return nil
 	case '"':
+		q := d.pos
 		s, err := d.readString()
 		if err != nil {
 			return err
@@ -100,7 +119,7 @@ func (d *decoder) value(v reflect.Value) error {
 		if k != reflect.String {
 			return typeErr("a string", t)
 		}
-		v.SetString(string(s))
+		v.SetString(d.stringAt(q, s))
 		return nil
 	case '[':
 		return d.array(v)

@@ -146,12 +146,20 @@ func (d *decoder) object(v reflect.Value) error {
 
 func (d *decoder) structFields(v reflect.Value, key []byte) error {
 	si := types.structInfo(v.Type())
+	next := 0 // si.fields and the backend's keys are both sorted bytewise
 	for {
 		if err := d.expect(':'); err != nil {
 			return err
 		}
 		d.skipWS()
-		f, ok := si.fieldForKey(key)
+		var f *field
+		ok := next < len(si.fields) && si.fields[next].name == string(key)
+		if ok {
+			f = &si.fields[next]
+			next++
+		} else if f, ok = si.fieldForKey(key); ok {
+			next = si.byName[f.name] + 1 // f.name is exact even when key matched by case
+		}
 		if ok {
 			fv := v
 			for n, i := range f.index {
@@ -166,7 +174,7 @@ func (d *decoder) structFields(v reflect.Value, key []byte) error {
 				}
 				fv = fv.Field(i)
 			}
-			if err := d.value(fv); err != nil {
+			if err := d.fieldValue(fv, f.decode); err != nil {
 				return atKey(err, f.name)
 			}
 		} else {
@@ -241,4 +249,30 @@ func (d *decoder) dynamicEntries(m map[string]any, key []byte) error {
 			return err
 		}
 	}
+}
+
+// fieldValue is value for a struct field, taking the fast path of a plain
+// string or float64 field when the JSON has the expected form (anything
+// else, e.g. a {"$float":...} special object, goes through value).
+func (d *decoder) fieldValue(v reflect.Value, kind uint8) error {
+	if d.pos < len(d.data) {
+		switch c := d.data[d.pos]; {
+		case kind == decodeString && c == '"':
+			q := d.pos
+			s, err := d.readString()
+			if err != nil {
+				return err
+			}
+			v.SetString(d.stringAt(q, s))
+			return nil
+		case kind == decodeFloat64 && (c == '-' || c >= '0' && c <= '9'):
+			f, err := d.readNumber()
+			if err != nil {
+				return err
+			}
+			v.SetFloat(f)
+			return nil
+		}
+	}
+	return d.value(v)
 }

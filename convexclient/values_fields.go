@@ -16,7 +16,16 @@ type field struct {
 	nameErr   error  // non-nil when name is not a valid Convex field name
 	prefix    []byte // `"name":`, escaped
 	marshal   uint8  // types.marshalerKind of the field's type
+	decode    uint8  // decodeString or decodeFloat64: the decoder's fast paths
 }
+
+// Fast decode paths of a field (field.decode): exactly string or float64,
+// which decoder.value would handle the same way, minus its type checks.
+const (
+	decodeAny uint8 = iota
+	decodeString
+	decodeFloat64
+)
 
 // structInfo is the cached field layout of a struct type.
 type structInfo struct {
@@ -153,6 +162,12 @@ func buildStructInfo(t reflect.Type) *structInfo {
 			f.nameErr = checkFieldName([]byte(name))
 			f.prefix = append(appendQuoted(nil, name), ':')
 			f.marshal = types.marshalerKind(sf.Type)
+			switch sf.Type {
+			case stringT:
+				f.decode = decodeString
+			case float64T:
+				f.decode = decodeFloat64
+			}
 			cands = append(cands, cand{field: f, depth: depth, tagged: tagged})
 		}
 	}

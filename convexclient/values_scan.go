@@ -243,6 +243,7 @@ func (s *scanner) readNumber() (float64, error) {
 		return 0, s.syntaxErr("value")
 	}
 	simple := true
+	exp, frac := -1, 0 // exp ≥ 0 once an exponent is seen; frac is where the fraction digits start
 	if i < len(data) && data[i] == '.' {
 		simple = false
 		i++
@@ -254,9 +255,11 @@ func (s *scanner) readNumber() (float64, error) {
 			s.pos = i
 			return 0, s.syntaxErr("digit")
 		}
+		frac = d
 	}
 	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
 		simple = false
+		exp = i
 		i++
 		if i < len(data) && (data[i] == '+' || data[i] == '-') {
 			i++
@@ -272,14 +275,24 @@ func (s *scanner) readNumber() (float64, error) {
 	}
 	s.pos = i
 	lit := data[start:i]
-	if simple && len(lit) <= 16 && lit[0] != '-' {
-		// Up to 15 digits are exact in a float64.
-		if len(lit) <= 15 {
-			var n uint64
-			for _, c := range lit {
+	if len(lit) <= 16 && lit[0] != '-' && (simple || exp < 0) {
+		// Up to 15 digits are exact in a float64, and so is 10^k for
+		// k ≤ 22: one IEEE division is then correctly rounded, the same
+		// float64 ParseFloat returns (Clinger's fast path). The backend
+		// prints integral floats as "1767225600000.0".
+		var n uint64
+		digits := 0
+		for _, c := range lit {
+			if c != '.' {
 				n = n*10 + uint64(c-'0')
+				digits++
 			}
-			return float64(n), nil
+		}
+		if digits <= 15 {
+			if simple {
+				return float64(n), nil
+			}
+			return float64(n) / math.Pow10(i-frac), nil
 		}
 	}
 	f, err := strconv.ParseFloat(string(lit), 64)

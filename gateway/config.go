@@ -31,7 +31,7 @@ type Config struct {
 	// ConvexURL is the deployment URL. Empty is allowed: the gateway starts,
 	// /readyz reports it and calls needing Convex answer 503.
 	ConvexURL          string        `json:"convexUrl"`
-	ConvexDeployKey    Secret        `json:"convexDeployKey"`
+	ConvexDeployKey    Secret        `json:"convexDeployKey"`    // for internal functions and admin identity mode
 	ConvexAllowedHosts []string      `json:"convexAllowedHosts"` // self-hosted hosts allowed besides *.convex.cloud
 	ConvexTimeout      time.Duration `json:"convexTimeout"`      // per call
 	BreakerFailures    int           `json:"breakerFailures"`    // consecutive outages that open the breaker
@@ -44,7 +44,7 @@ type Config struct {
 	// PublicURL is where browsers and Convex reach the gateway: the issuer of
 	// Convex tokens and the base of the JWKS URL.
 	PublicURL  string `json:"publicUrl"`
-	ListenAddr string `json:"listenAddr"`
+	ListenAddr string `json:"listenAddr"` // host:port the server binds
 	// AllowedOrigins may call the API with credentials (CORS) and pass the
 	// origin check of unsafe requests. Empty means the origin of PublicURL.
 	AllowedOrigins []string `json:"allowedOrigins"`
@@ -55,35 +55,37 @@ type Config struct {
 	// to /sign-in?redirect=<path>).
 	ProtectedPrefixes []string `json:"protectedPrefixes"`
 
-	SessionSecret       Secret        `json:"sessionSecret"` // ≥ 32 bytes; required unless Dev
-	CSRFSecret          Secret        `json:"csrfSecret"`    // ≥ 32 bytes; required unless Dev
-	SessionTTL          time.Duration `json:"sessionTtl"`
+	SessionSecret       Secret        `json:"sessionSecret"`       // ≥ 32 bytes; required unless Dev
+	CSRFSecret          Secret        `json:"csrfSecret"`          // ≥ 32 bytes; required unless Dev
+	SessionTTL          time.Duration `json:"sessionTtl"`          // lifetime of one session token
 	SessionRefreshAfter time.Duration `json:"sessionRefreshAfter"` // sliding refresh once older than this
 	SessionMaxAge       time.Duration `json:"sessionMaxAge"`       // absolute limit across refreshes
 	SecureCookies       bool          `json:"secureCookies"`       // Secure flag; forced off in Dev
 	SigningKeyFile      string        `json:"signingKeyFile"`      // PEM private key (RSA or EC P-256); required in jwt mode unless Dev
 	VerifyKeyFiles      []string      `json:"verifyKeyFiles"`      // extra PEM keys published in the JWKS (rotation)
-	ConvexTokenTTL      time.Duration `json:"convexTokenTtl"`
+	ConvexTokenTTL      time.Duration `json:"convexTokenTtl"`      // lifetime of gateway-signed Convex tokens
 
-	BcryptCost     int           `json:"bcryptCost"`
-	BcryptWorkers  int           `json:"bcryptWorkers"`
-	BcryptMaxWait  time.Duration `json:"bcryptMaxWait"`
-	LockoutMax     int           `json:"lockoutMaxFailures"`
-	LockoutWindow  time.Duration `json:"lockoutWindow"`
-	LockoutFor     time.Duration `json:"lockoutDuration"`
+	BcryptCost     int           `json:"bcryptCost"`         // cost of new hashes; lower stored costs are re-hashed
+	BcryptWorkers  int           `json:"bcryptWorkers"`      // concurrent bcrypt operations
+	BcryptMaxWait  time.Duration `json:"bcryptMaxWait"`      // wait for a bcrypt slot before 503
+	LockoutMax     int           `json:"lockoutMaxFailures"` // failures inside LockoutWindow that lock an account
+	LockoutWindow  time.Duration `json:"lockoutWindow"`      // failure-counting window
+	LockoutFor     time.Duration `json:"lockoutDuration"`    // how long a lock lasts
 	LoginRate      float64       `json:"loginRatePerMinute"` // per client IP
-	LoginBurst     int           `json:"loginBurst"`
-	APIRate        float64       `json:"apiRatePerSecond"` // per client IP, all /api routes; 0 disables
-	APIBurst       int           `json:"apiBurst"`
-	RedisURL       Secret        `json:"redisUrl"` // may hold a password; empty: in-memory state
-	BodyLimitBytes int64         `json:"bodyLimitBytes"`
+	LoginBurst     int           `json:"loginBurst"`         // per client IP
+	APIRate        float64       `json:"apiRatePerSecond"`   // per client IP, all /api routes; 0 disables
+	APIBurst       int           `json:"apiBurst"`           // per client IP
+	RedisURL       Secret        `json:"redisUrl"`           // may hold a password; empty: in-memory state
+	BodyLimitBytes int64         `json:"bodyLimitBytes"`     // larger request bodies get 413
 
+	// http.Server timeouts, and the graceful shutdown deadline.
 	ReadHeaderTimeout time.Duration `json:"readHeaderTimeout"`
 	ReadTimeout       time.Duration `json:"readTimeout"`
 	WriteTimeout      time.Duration `json:"writeTimeout"`
 	IdleTimeout       time.Duration `json:"idleTimeout"`
 	ShutdownTimeout   time.Duration `json:"shutdownTimeout"`
 
+	// Secondary mutation runner: workers, queue size, attempts per task.
 	SecondaryWorkers  int           `json:"secondaryWorkers"`
 	SecondaryQueue    int           `json:"secondaryQueue"`
 	SecondaryAttempts int           `json:"secondaryAttempts"`

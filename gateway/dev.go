@@ -25,7 +25,7 @@ func (g *Gateway) startDevBackend(ctx context.Context, tokens *auth.ConvexTokens
 	if deployKey == "" {
 		deployKey = "dev:" + randomHex(16)
 	}
-	opts := convextest.Options{AdminKey: deployKey}
+	opts := convextest.Options{AdminKey: deployKey, MaxRecordedCalls: -1} // long-running: keep no call log
 	if tokens != nil {
 		// As Convex does: a customJwt provider reading the gateway's JWKS.
 		opts.VerifyToken = convextest.JWKSVerifier(tokens.JWKS(), tokens.Issuer(), "convex", g.opts.Now)

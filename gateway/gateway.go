@@ -177,7 +177,8 @@ func (g *Gateway) Secondary() *Secondary {
 
 // Shutdown stops accepting connections, lets in-flight requests finish,
 // drains the secondary mutations and closes the dev backend and Redis, all
-// within ctx. It returns the joined errors; a clean stop returns nil. Later
+// within ctx. Requests still running when ctx ends have their connections
+// closed. It returns the joined errors; a clean stop returns nil. Later
 // calls return the first call's result.
 func (g *Gateway) Shutdown(ctx context.Context) error {
 	g.shutdown.Do(func() { g.shutErr = g.doShutdown(ctx) })
@@ -192,6 +193,10 @@ func (g *Gateway) doShutdown(ctx context.Context) error {
 	if srv != nil {
 		if err := srv.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+			// Deadline passed with requests in flight: close their
+			// connections (cancelling their contexts) rather than leave
+			// them running while the runner drains and the stores close.
+			_ = srv.Close()
 		}
 		<-g.served
 		if g.serveErr != nil {

@@ -77,11 +77,24 @@ func NewMetrics(state func() convexclient.State, stats func() SecondaryStats) *M
 	return m
 }
 
-// ObserveRequest counts one HTTP request.
+// ObserveRequest counts one HTTP request. Methods other than the standard
+// ones are counted as "other".
 func (m *Metrics) ObserveRequest(method, route string, status int, elapsed time.Duration) {
 	s := strconv.Itoa(status)
+	method = methodLabel(method)
 	m.requests.WithLabelValues(method, route, s).Inc()
 	m.latency.WithLabelValues(method, route, s).Observe(elapsed.Seconds())
+}
+
+// methodLabel bounds the method label: the client picks the method, and
+// every distinct label value is a new series held for the process's life.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "other"
 }
 
 // LoginOutcome counts one login attempt.

@@ -42,3 +42,18 @@ func TestMetricsExposition(t *testing.T) {
 		}
 	}
 }
+
+// Clients choose the method: arbitrary ones must not each add a series.
+func TestMetricsMethodLabelBounded(t *testing.T) {
+	m := NewMetrics(nil, nil)
+	for _, method := range []string{"GET", "XYZ1", "XYZ2", "get"} {
+		m.ObserveRequest(method, "unmatched", 405, time.Millisecond)
+	}
+	w := httptest.NewRecorder()
+	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	body := w.Body.String()
+	if strings.Contains(body, "XYZ") || strings.Contains(body, `method="get"`) ||
+		!strings.Contains(body, `convexgw_http_requests_total{method="other",route="unmatched",status="405"} 3`) {
+		t.Errorf("method labels not bounded:\n%s", body)
+	}
+}

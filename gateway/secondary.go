@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"convexgw/convexclient"
 )
 
 // SecondaryConfig configures a Secondary runner. Zero values take the
@@ -27,6 +29,8 @@ type SecondaryConfig struct {
 
 // SecondaryStats are the runner's counters since it was built.
 type SecondaryStats struct {
+	// Tasks accepted, finished, retried (per retry), failed for good, and
+	// dropped (queue full or runner stopped).
 	Queued, Done, Retried, Failed, Dropped uint64
 	Depth                                  int // tasks waiting now
 }
@@ -43,11 +47,12 @@ type task struct {
 // never blocks; a full queue drops the task with an error log. Safe for
 // concurrent use; Start once, Drain once.
 type Secondary struct {
-	cfg   SecondaryConfig
-	log   *zap.Logger
-	queue chan task
-	stop  chan struct{} // closed when the drain deadline passes: abandon backoff waits
-	wg    sync.WaitGroup
+	cfg      SecondaryConfig
+	log      *zap.Logger
+	queue    chan task
+	stop     chan struct{} // closed when the drain deadline passes: abandon backoff waits
+	stopOnce sync.Once
+	wg       sync.WaitGroup
 
 	mu     sync.RWMutex // guards closed against the close of queue
 	closed bool
@@ -120,7 +125,8 @@ func (s *Secondary) Enqueue(ctx context.Context, name string, fn func(context.Co
 
 // Drain stops accepting tasks and waits for the queued ones to finish. When
 // ctx ends first, pending retries are abandoned (counted as failed), running
-// attempts are cancelled, and ctx's error is returned.
+// attempts are cancelled, and ctx's error is returned. Later calls wait
+// the same way.
 func (s *Secondary) Drain(ctx context.Context) error {
 	s.mu.Lock()
 	if !s.closed {
@@ -134,7 +140,7 @@ func (s *Secondary) Drain(ctx context.Context) error {
 	case <-finished:
 		return nil
 	case <-ctx.Done():
-		close(s.stop)
+		s.stopOnce.Do(func() { close(s.stop) })
 		<-finished
 		return ctx.Err()
 	}
@@ -164,12 +170,12 @@ func (s *Secondary) run(t task) {
 		if attempt >= s.cfg.Attempts || !s.cfg.Retryable(err) {
 			s.failed.Add(1)
 			s.log.Error("secondary task failed", zap.String("task", t.name), zap.Int("attempts", attempt),
-				zap.Error(err), requestIDField(t.ctx))
+				errorField(err), requestIDField(t.ctx))
 			return
 		}
 		s.retried.Add(1)
 		s.log.Warn("secondary task retrying", zap.String("task", t.name), zap.Int("attempt", attempt),
-			zap.Duration("backoff", backoff), zap.Error(err), requestIDField(t.ctx))
+			zap.Duration("backoff", backoff), errorField(err), requestIDField(t.ctx))
 		timer := time.NewTimer(backoff)
 		select {
 		case <-timer.C:
@@ -201,4 +207,16 @@ func (s *Secondary) attempt(t task) (err error) {
 		}
 	}()
 	return t.fn(ctx)
+}
+
+// errorField logs err, except a Convex function error's text: the backend
+// quotes argument values in it (an argument validation error prints the
+// whole args object, a new password hash included). The Convex logs keep
+// the full error under the same request id.
+func errorField(err error) zap.Field {
+	var fe *convexclient.FunctionError
+	if errors.As(err, &fe) {
+		return zap.String("error", "convex function "+fe.Path+" failed (details in the Convex logs)")
+	}
+	return zap.Error(err)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -88,6 +89,32 @@ func TestSecondaryFinalErrorsAreNotRetried(t *testing.T) {
 		if logs.FilterMessage("secondary task failed").Len() != 1 {
 			t.Errorf("%v: failure not logged", ferr)
 		}
+	}
+}
+
+// Convex quotes argument values in function errors; a re-hash task's
+// failure must not write the new password hash to the log.
+func TestSecondaryLogsNoFunctionErrorText(t *testing.T) {
+	const hash = "$2a$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234"
+	core, logs := observer.New(zap.DebugLevel)
+	s := fastRunner(SecondaryConfig{Attempts: 1, Logger: zap.New(core)})
+	s.Start()
+	s.Enqueue(context.Background(), "auth:updatePasswordHash", func(context.Context) error {
+		return fmt.Errorf("update hash: %w", &convexclient.FunctionError{Path: "auth:updatePasswordHash",
+			Message: "ArgumentValidationError: Object contains extra field `x`. Object: {passwordHash: \"" + hash + "\"}"})
+	})
+	if err := s.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range logs.All() {
+		for k, v := range e.ContextMap() {
+			if strings.Contains(fmt.Sprint(v), hash) {
+				t.Errorf("log %q field %s holds the hash: %v", e.Message, k, v)
+			}
+		}
+	}
+	if logs.FilterMessage("secondary task failed").Len() != 1 {
+		t.Error("failure not logged")
 	}
 }
 
@@ -177,6 +204,17 @@ func TestSecondaryDrainDeadlineCancelsWork(t *testing.T) {
 	}
 	if st := s.Stats(); st.Failed != 1 {
 		t.Errorf("stats = %+v", st)
+	}
+}
+
+// Drain is exported: a second call after a missed deadline must not panic.
+func TestSecondaryDrainTwice(t *testing.T) {
+	s := fastRunner(SecondaryConfig{})
+	s.Start()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for range 20 { // Drain's select picks at random between finished and ctx.Done
+		_ = s.Drain(ctx)
 	}
 }
 

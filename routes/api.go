@@ -133,6 +133,11 @@ type API struct {
 	now    func() time.Time
 	tokens *tokenCache
 	b      *Bindings
+	// sessions remembers verified session tokens (verifySession);
+	// credentials the acting-as credential per user (withIdentity).
+	sessions    *ttlCache[string, auth.Session]
+	credentials *ttlCache[identityKey, convexclient.Credential]
+	bufs        renderBufs // renderList's buffers
 }
 
 // NewAPI builds the API from its dependencies. It does no I/O.
@@ -155,6 +160,8 @@ func NewAPI(d Deps) *API {
 	if a.b == nil {
 		a.b = NewBindings()
 	}
+	a.sessions = newTTLCache[string, auth.Session](maxCachedSessions)
+	a.credentials = newTTLCache[identityKey, convexclient.Credential](maxCachedCredentials)
 	if d.ConvexTokens != nil {
 		a.tokens = newTokenCache(d.ConvexTokens, a.now)
 	}
@@ -185,15 +192,39 @@ func (a *API) convexCtx(c echo.Context) context.Context {
 // withIdentity attaches p's credential to ctx per the identity mode.
 func (a *API) withIdentity(ctx context.Context, p *Principal) context.Context {
 	if a.d.IdentityMode == IdentityJWT && a.tokens != nil {
-		tok, _, err := a.tokens.get(p)
+		cred, err := a.tokens.credential(p)
 		if err != nil {
 			// Anonymous: Convex answers UNAUTHENTICATED, mapped to 401.
 			a.log.Error("issuing convex token", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
 			return ctx
 		}
-		return convexclient.WithCredential(ctx, convexclient.UserToken(tok))
+		return convexclient.WithCredential(ctx, cred)
 	}
-	return convexclient.WithCredential(ctx, convexclient.ActingAs(a.identity(p)))
+	return convexclient.WithCredential(ctx, a.actingAs(p))
+}
+
+// credentialTTL bounds how long an acting-as credential is reused;
+// maxCachedCredentials bounds how many are kept (see ttlCache).
+const (
+	credentialTTL        = 10 * time.Minute
+	maxCachedCredentials = 10000
+)
+
+// identityKey is what the acting-as identity of a Principal depends on.
+type identityKey struct{ userID, role, name, email string }
+
+// actingAs returns the deploy-key-acting-as-p credential, built (base64
+// identity JSON) once per user and reused: the identity depends only on
+// the Principal's user fields, so any change of them builds a new one.
+func (a *API) actingAs(p *Principal) convexclient.Credential {
+	k := identityKey{p.UserID, p.Role, p.Name, p.Email}
+	now := a.now()
+	if cred, ok := a.credentials.get(k, now); ok {
+		return cred
+	}
+	cred := convexclient.ActingAs(a.identity(p))
+	a.credentials.put(k, cred, now.Add(credentialTTL), now)
+	return cred
 }
 
 // identity is the Convex identity of p: subject = the user's _id.

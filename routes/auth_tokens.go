@@ -2,18 +2,17 @@ package routes
 
 import (
 	"fmt"
-	"sync"
 	"time"
 
 	"convexgw/auth"
+	"convexgw/convexclient"
 )
 
 // tokenReuseMargin: a cached Convex token is re-issued once it has less
 // than this left, so a token handed to Convex never expires mid-call.
 const tokenReuseMargin = time.Minute
 
-// tokenCacheMax bounds the cache; when full, expired entries are swept and,
-// if still full, the cache starts over (a burst of re-signing, never growth).
+// tokenCacheMax bounds the cache (see ttlCache).
 const tokenCacheMax = 10000
 
 // tokenCache keeps one gateway-signed Convex JWT per user: signing (RSA
@@ -21,47 +20,43 @@ const tokenCacheMax = 10000
 type tokenCache struct {
 	tokens *auth.ConvexTokens
 	now    func() time.Time
-
-	mu sync.Mutex
-	m  map[string]cachedToken
+	m      *ttlCache[string, cachedToken] // by user id; entries end tokenReuseMargin before exp
 }
 
 type cachedToken struct {
 	token string
 	exp   time.Time
-	user  auth.TokenUser // a change of role/name/email re-issues
+	user  auth.TokenUser          // a change of role/name/email re-issues
+	cred  convexclient.Credential // UserToken(token), built once
 }
 
 func newTokenCache(t *auth.ConvexTokens, now func() time.Time) *tokenCache {
-	return &tokenCache{tokens: t, now: now, m: make(map[string]cachedToken)}
+	return &tokenCache{tokens: t, now: now, m: newTTLCache[string, cachedToken](tokenCacheMax)}
 }
 
 // get returns a token for p valid for at least tokenReuseMargin.
 func (tc *tokenCache) get(p *Principal) (string, time.Time, error) {
+	ct, err := tc.entry(p)
+	return ct.token, ct.exp, err
+}
+
+// credential returns the UserToken credential of get's token.
+func (tc *tokenCache) credential(p *Principal) (convexclient.Credential, error) {
+	ct, err := tc.entry(p)
+	return ct.cred, err
+}
+
+func (tc *tokenCache) entry(p *Principal) (cachedToken, error) {
 	u := auth.TokenUser{Subject: p.UserID, Name: p.Name, Email: p.Email, Role: p.Role}
 	now := tc.now()
-	tc.mu.Lock()
-	ct, ok := tc.m[p.UserID]
-	tc.mu.Unlock()
-	if ok && ct.user == u && now.Add(tokenReuseMargin).Before(ct.exp) {
-		return ct.token, ct.exp, nil
+	if ct, ok := tc.m.get(p.UserID, now); ok && ct.user == u {
+		return ct, nil
 	}
 	tok, exp, err := tc.tokens.Issue(u)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("issue convex token: %w", err)
+		return cachedToken{}, fmt.Errorf("issue convex token: %w", err)
 	}
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	if len(tc.m) >= tokenCacheMax {
-		for k, v := range tc.m {
-			if !now.Before(v.exp) {
-				delete(tc.m, k)
-			}
-		}
-		if len(tc.m) >= tokenCacheMax {
-			clear(tc.m)
-		}
-	}
-	tc.m[p.UserID] = cachedToken{token: tok, exp: exp, user: u}
-	return tok, exp, nil
+	ct := cachedToken{token: tok, exp: exp, user: u, cred: convexclient.UserToken(tok)}
+	tc.m.put(p.UserID, ct, exp.Add(-tokenReuseMargin), now)
+	return ct, nil
 }

@@ -1,9 +1,12 @@
 package routes
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
@@ -27,7 +30,7 @@ func (a *API) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		ctx := c.Request().Context()
-		sess, err := a.d.Sessions.Verify(ctx, ck.Value)
+		sess, err := a.verifySession(ctx, ck.Value)
 		if err != nil {
 			if ce := a.log.Check(zap.DebugLevel, "session refused"); ce != nil {
 				ce.Write(zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
@@ -45,6 +48,42 @@ func (a *API) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		a.setSession(c, sess)
 		return next(c)
 	}
+}
+
+// sessionCacheTTL bounds how long a verified session token is remembered;
+// maxCachedSessions bounds how many are (see ttlCache).
+const (
+	sessionCacheTTL   = time.Minute
+	maxCachedSessions = 10000
+)
+
+// verifySession is Sessions.Verify with the JWT parse and signature check
+// remembered per token string for up to sessionCacheTTL: a browser sends
+// the same cookie on every request. Every call still runs the checks that
+// can change (expiry, MaxAge and revocation through the Store, via
+// Sessions.Revalidate), so a logout takes effect on the next request.
+// Failures are not cached.
+func (a *API) verifySession(ctx context.Context, token string) (auth.Session, error) {
+	now := a.now()
+	if sess, ok := a.sessions.get(token, now); ok {
+		if err := a.d.Sessions.Revalidate(ctx, sess); err != nil {
+			if !errors.Is(err, auth.ErrStore) {
+				a.sessions.remove(token)
+			}
+			return auth.Session{}, err
+		}
+		return sess, nil
+	}
+	sess, err := a.d.Sessions.Verify(ctx, token)
+	if err != nil {
+		return sess, err
+	}
+	exp := now.Add(sessionCacheTTL)
+	if sess.ExpiresAt.Before(exp) {
+		exp = sess.ExpiresAt
+	}
+	a.sessions.put(token, sess, exp, now)
+	return sess, nil
 }
 
 // setSession stores sess and its Principal in c.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -84,7 +83,7 @@ func (a *API) passthrough(c echo.Context, kind convexclient.Kind, reg *convexcli
 		return herr.write(c)
 	}
 	if run {
-		p, ok := runPath(strings.TrimPrefix(req.URL.EscapedPath(), "/api/run/"))
+		p, ok := convexclient.RunPath(strings.TrimPrefix(req.URL.EscapedPath(), "/api/run/"))
 		if !ok {
 			return convexHTTPError{http.StatusBadRequest, "MissingIdentifier",
 				"Function path must have a module and a function name: " + req.URL.Path, ""}.write(c)
@@ -214,24 +213,6 @@ func passthroughRequestID(c echo.Context) string {
 		return id
 	}
 	return RequestIDFrom(c.Request().Context())
-}
-
-// runPath maps the escaped rest of /api/run/{a}/{b}/.../{fn} to "a/b:fn",
-// each segment URL-decoded; fewer than two segments, or an empty one, is not
-// a function path (400 MissingIdentifier).
-func runPath(escaped string) (string, bool) {
-	segs := strings.Split(strings.Trim(escaped, "/"), "/")
-	if len(segs) < 2 {
-		return "", false
-	}
-	for i, s := range segs {
-		u, err := url.PathUnescape(s)
-		if err != nil || u == "" {
-			return "", false
-		}
-		segs[i] = u
-	}
-	return strings.Join(segs[:len(segs)-1], "/") + ":" + segs[len(segs)-1], true
 }
 
 // passthroughError turns a failed CallRaw into the HTTP answer a Convex

@@ -1,14 +1,12 @@
 package routes
 
 import (
-	"sync"
 	"time"
 
 	"convexgw/auth"
 )
 
-// maxVerifiedTokens bounds the verified-token cache; when full, expired
-// entries are swept and, if it is still full, it starts over.
+// maxVerifiedTokens bounds the verified-token cache (see ttlCache).
 const maxVerifiedTokens = 4096
 
 // tokenVerifier checks the bearer tokens of passthrough calls. A browser
@@ -19,40 +17,23 @@ const maxVerifiedTokens = 4096
 type tokenVerifier struct {
 	tokens *auth.ConvexTokens
 	now    func() time.Time
-
-	mu sync.Mutex
-	ok map[string]auth.TokenClaims
+	ok     *ttlCache[string, auth.TokenClaims]
 }
 
 func newTokenVerifier(t *auth.ConvexTokens, now func() time.Time) *tokenVerifier {
-	return &tokenVerifier{tokens: t, now: now, ok: make(map[string]auth.TokenClaims)}
+	return &tokenVerifier{tokens: t, now: now, ok: newTTLCache[string, auth.TokenClaims](maxVerifiedTokens)}
 }
 
 // verify returns the claims of a valid token; errors match auth.ErrInvalidToken.
 func (v *tokenVerifier) verify(token string) (auth.TokenClaims, error) {
 	now := v.now()
-	v.mu.Lock()
-	c, hit := v.ok[token]
-	v.mu.Unlock()
-	if hit && now.Before(c.ExpiresAt) {
+	if c, hit := v.ok.get(token, now); hit {
 		return c, nil
 	}
 	c, err := v.tokens.Verify(token)
 	if err != nil {
 		return c, err
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if len(v.ok) >= maxVerifiedTokens {
-		for k, e := range v.ok {
-			if !now.Before(e.ExpiresAt) {
-				delete(v.ok, k)
-			}
-		}
-		if len(v.ok) >= maxVerifiedTokens {
-			clear(v.ok)
-		}
-	}
-	v.ok[token] = c
+	v.ok.put(token, c, c.ExpiresAt, now)
 	return c, nil
 }

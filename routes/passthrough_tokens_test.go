@@ -27,13 +27,13 @@ func TestTokenVerifierCaches(t *testing.T) {
 			t.Fatalf("verify: %+v %v", c, err)
 		}
 	}
-	if len(v.ok) != 1 {
-		t.Fatalf("cache holds %d tokens", len(v.ok))
+	if v.ok.len() != 1 {
+		t.Fatalf("cache holds %d tokens", v.ok.len())
 	}
 	if _, err := v.verify(tok + "x"); !errors.Is(err, auth.ErrInvalidToken) {
 		t.Fatalf("forged token: %v", err)
 	}
-	if len(v.ok) != 1 {
+	if v.ok.len() != 1 {
 		t.Fatal("a failure was cached")
 	}
 	// Past its expiry a cached token is checked again, and refused.
@@ -50,8 +50,8 @@ func TestTokenVerifierBounded(t *testing.T) {
 	}
 	v := newTokenVerifier(tokens, time.Now)
 	for i := range maxVerifiedTokens + 10 {
-		v.ok[string(rune(i))+"-fake"] = auth.TokenClaims{ExpiresAt: time.Now().Add(time.Hour)}
-		if len(v.ok) >= maxVerifiedTokens {
+		v.ok.put(string(rune(i))+"-fake", auth.TokenClaims{}, time.Now().Add(time.Hour), time.Now())
+		if v.ok.len() >= maxVerifiedTokens {
 			break
 		}
 	}
@@ -59,7 +59,7 @@ func TestTokenVerifierBounded(t *testing.T) {
 	if _, err := v.verify(tok); err != nil {
 		t.Fatal(err)
 	}
-	if len(v.ok) > maxVerifiedTokens {
-		t.Fatalf("cache grew to %d", len(v.ok))
+	if v.ok.len() > maxVerifiedTokens {
+		t.Fatalf("cache grew to %d", v.ok.len())
 	}
 }

@@ -70,25 +70,6 @@ func TestParseUDFRequest(t *testing.T) {
 	}
 }
 
-func TestRunPath(t *testing.T) {
-	cases := map[string]string{
-		"messages/list":     "messages:list",
-		"admin/users/get":   "admin/users:get",
-		"/donations/stats/": "donations:stats",
-		"tasks%2Fx/list":    "tasks/x:list",
-		"list":              "",
-		"":                  "",
-		"messages//list":    "",
-		"a/%zz":             "",
-	}
-	for in, want := range cases {
-		got, ok := runPath(in)
-		if ok != (want != "") || got != want {
-			t.Errorf("runPath(%q) = %q, %v; want %q", in, got, ok, want)
-		}
-	}
-}
-
 func TestCheckClientVersion(t *testing.T) {
 	for v, code := range map[string]string{"": "", "npm-1.48.0": "", "npm-cli-1.2.3": "", "go-convex-0.1.0": "",
 		"python-0.5.0": "", "npm": "InvalidClientVersion", "npm-latest": "ClientVersionUnsupported"} {

@@ -57,6 +57,7 @@ type createdResponse struct {
 func resourceHandlers[D, C, P any](a *API, r *Resource[D, C, P]) ResourceHandlers {
 	var h ResourceHandlers
 	if r.list != nil {
+		_, fast := any(new(D)).(jsonAppender)
 		h.List = func(c echo.Context) error {
 			if a.principal(c) == nil {
 				return errUnauthenticated()
@@ -72,6 +73,9 @@ func resourceHandlers[D, C, P any](a *API, r *Resource[D, C, P]) ResourceHandler
 			}
 			if items == nil {
 				items = []D{}
+			}
+			if fast {
+				return renderList(a, c, items, next)
 			}
 			return c.JSON(http.StatusOK, listResponse[D]{Items: items, NextCursor: next})
 		}

@@ -40,38 +40,49 @@ func (a *API) Handler() *echo.Echo {
 	e.GET("/.well-known/openid-configuration", a.openIDConfiguration)
 
 	// Auth. login is rate limited per IP inside the handler, after validation.
-	e.POST("/api/auth/login", a.login, limit)
-	e.POST("/api/auth/logout", a.logout, limit, authn)
-	e.GET("/api/auth/session", a.sessionInfo, limit, authn)
-	e.GET("/api/auth/token", a.convexToken, limit, authn)
+	e.POST("/api/auth/login", chain(a.login, limit))
+	e.POST("/api/auth/logout", chain(a.logout, limit, authn))
+	e.GET("/api/auth/session", chain(a.sessionInfo, limit, authn))
+	e.GET("/api/auth/token", chain(a.convexToken, limit, authn))
 
 	// The demo app (issue 6): Convex enforces roles and ownership.
 	d := a.domainHandlers(a.b)
-	e.GET("/api/users/me", d.Me, limit, authn)
-	e.GET("/api/users", d.Users.List, limit, authn)
-	e.GET("/api/tasks", d.Tasks.List, limit, authn)
-	e.POST("/api/tasks", d.Tasks.Create, limit, authn)
-	e.PATCH("/api/tasks/:id", d.Tasks.Update, limit, authn)
-	e.DELETE("/api/tasks/:id", d.Tasks.Remove, limit, authn)
-	e.GET("/api/notifications", d.Notifications.List, limit, authn)
-	e.POST("/api/notifications/:id/read", d.MarkRead, limit, authn)
-	e.GET("/api/donations/stats", d.DonationStats, limit, authn)
+	e.GET("/api/users/me", chain(d.Me, limit, authn))
+	e.GET("/api/users", chain(d.Users.List, limit, authn))
+	e.GET("/api/tasks", chain(d.Tasks.List, limit, authn))
+	e.POST("/api/tasks", chain(d.Tasks.Create, limit, authn))
+	e.PATCH("/api/tasks/:id", chain(d.Tasks.Update, limit, authn))
+	e.DELETE("/api/tasks/:id", chain(d.Tasks.Remove, limit, authn))
+	e.GET("/api/notifications", chain(d.Notifications.List, limit, authn))
+	e.POST("/api/notifications/:id/read", chain(d.MarkRead, limit, authn))
+	e.GET("/api/donations/stats", chain(d.DonationStats, limit, authn))
 	for prefix, r := range map[string]ResourceHandlers{
 		"/api/beneficiaries": d.Beneficiaries, "/api/donations": d.Donations, "/api/meetings": d.Meetings,
 	} {
-		e.GET(prefix, r.List, limit, authn)
-		e.POST(prefix, r.Create, limit, authn)
-		e.GET(prefix+"/:id", r.Get, limit, authn)
-		e.PATCH(prefix+"/:id", r.Update, limit, authn)
-		e.DELETE(prefix+"/:id", r.Remove, limit, authn)
+		e.GET(prefix, chain(r.List, limit, authn))
+		e.POST(prefix, chain(r.Create, limit, authn))
+		e.GET(prefix+"/:id", chain(r.Get, limit, authn))
+		e.PATCH(prefix+"/:id", chain(r.Update, limit, authn))
+		e.DELETE(prefix+"/:id", chain(r.Remove, limit, authn))
 	}
 
 	// Convex-compatible passthrough for the Exposed bindings.
 	p := a.passthroughHandlers(a.b.Registry)
-	e.POST("/api/query", p.Query, limit, maybe)
-	e.POST("/api/mutation", p.Mutation, limit, maybe)
-	e.POST("/api/action", p.Action, limit, maybe)
-	e.POST("/api/run/*", p.Run, limit, maybe)
+	e.POST("/api/query", chain(p.Query, limit, maybe))
+	e.POST("/api/mutation", chain(p.Mutation, limit, maybe))
+	e.POST("/api/action", chain(p.Action, limit, maybe))
+	e.POST("/api/run/*", chain(p.Run, limit, maybe))
 
 	return e
+}
+
+// chain wraps h in route-level middleware once, when the route table is
+// built: Echo v4 re-applies the middleware given to e.GET and friends on
+// every request (a closure per middleware per request). The order is Echo's:
+// the first middleware is the outermost.
+func chain(h echo.HandlerFunc, mw ...echo.MiddlewareFunc) echo.HandlerFunc {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
 }

@@ -30,6 +30,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"syscall"
@@ -96,6 +98,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.proxy && !o.record {
 		return o, errors.New("-proxy only goes with -record")
 	}
+	if o.proxy && !loopbackAddr(o.addr) {
+		// Every request through the proxy runs with the real deploy key.
+		return o, fmt.Errorf("-proxy serves with the deploy key: -addr must be a loopback address, not %q", o.addr)
+	}
 	switch o.normalize {
 	case "auto", "off", "map":
 	default:
@@ -150,6 +156,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return serveDev(ctx, o.addr, key, stdout, log)
 	}
+}
+
+// loopbackAddr reports whether addr (host:port) names a loopback host.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 func firstNonEmpty(vals ...string) string {

@@ -39,6 +39,10 @@ func TestParseFlags(t *testing.T) {
 		{"stray args", []string{"-dev", "extra"}, "unexpected", nil},
 		{"unknown flag", []string{"-nope"}, "not defined", nil},
 		{"proxy without record", []string{"-dev", "-proxy"}, "-proxy only", nil},
+		// The proxy answers anyone with the real deploy key: loopback only.
+		{"proxy on all interfaces", []string{"-record", "-proxy", "-upstream", "u", "-addr", ":3210"}, "loopback", nil},
+		{"proxy on a public address", []string{"-record", "-proxy", "-upstream", "u", "-addr", "10.1.2.3:3210"}, "loopback", nil},
+		{"proxy on localhost", []string{"-record", "-proxy", "-upstream", "u", "-addr", "localhost:0"}, "", func(o options) bool { return o.proxy }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 )
 
@@ -13,14 +14,18 @@ import (
 // answers 200, 1 otherwise. It lets a distroless image (no curl) run a
 // HEALTHCHECK through the binary itself.
 func healthcheck(ctx context.Context, listenAddr string, stderr io.Writer) int {
-	_, port, err := net.SplitHostPort(listenAddr)
+	host, port, err := net.SplitHostPort(listenAddr)
 	if err != nil {
 		fmt.Fprintf(stderr, "healthcheck: LISTEN_ADDR: %v\n", err)
 		return 1
 	}
+	// A wildcard address is reachable on loopback; a specific one only on itself.
+	if ip, err := netip.ParseAddr(host); host == "" || (err == nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	url := "http://" + net.JoinHostPort("127.0.0.1", port) + "/healthz"
+	url := "http://" + net.JoinHostPort(host, port) + "/healthz"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "healthcheck: %v\n", err)

@@ -19,6 +19,9 @@ func newLogger(level, format string) (*zap.Logger, error) {
 		zc = zap.NewDevelopmentConfig()
 		zc.DisableStacktrace = true
 	}
+	// No sampling: repeated lines (login failures in a brute-force attack,
+	// task failures in an outage) are the ones that must not be dropped.
+	zc.Sampling = nil
 	zc.Level = zap.NewAtomicLevelAt(lvl)
 	zc.OutputPaths = []string{"stderr"}
 	zc.ErrorOutputPaths = []string{"stderr"}

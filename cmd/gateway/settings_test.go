@@ -137,3 +137,21 @@ func TestHealthcheck(t *testing.T) {
 		t.Errorf("nothing listening: exit %d", got)
 	}
 }
+
+// A gateway listening on one specific address is checked on that address,
+// not on 127.0.0.1.
+func TestHealthcheckSpecificAddress(t *testing.T) {
+	for _, network := range []string{"127.0.0.2:0", "[::1]:0"} {
+		ln, err := net.Listen("tcp", network)
+		if err != nil {
+			t.Logf("skipping %s: %v", network, err)
+			continue
+		}
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})}
+		go func() { _ = srv.Serve(ln) }()
+		if got := healthcheck(context.Background(), ln.Addr().String(), io.Discard); got != 0 {
+			t.Errorf("listening on %s: exit %d, want 0", ln.Addr(), got)
+		}
+		srv.Close()
+	}
+}

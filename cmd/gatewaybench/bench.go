@@ -28,9 +28,10 @@ type options struct {
 	cpuprofile  string        // profile mode: in-process gateway, CPU profile of P1's proxied load
 	// profileLogin profiles P2's logins instead of the proxied query.
 	profileLogin bool
-	gatewayEnv   envList // extra gateway environment (-gateway-env), applied last
-	keep         bool    // keep the temporary directory (binary, logs)
-	failOnMiss   bool    // exit 3 when a figure misses
+	only         map[string]bool // -only: figures to measure (empty: all)
+	gatewayEnv   envList         // extra gateway environment (-gateway-env), applied last
+	keep         bool            // keep the temporary directory (binary, logs)
+	failOnMiss   bool            // exit 3 when a figure misses
 }
 
 // bench is one run: the fake backend, the gateway process and the report.
@@ -171,6 +172,10 @@ func (b *bench) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		if len(b.opt.only) > 0 && !b.opt.only[step.id] {
+			continue
+		}
+		b.fake.forgetCalls()
 		var f figure
 		if step.needsTasks && b.tasksErr != nil {
 			f = failed(step.id, step.name, step.target, b.tasksErr)

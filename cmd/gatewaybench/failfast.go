@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -39,6 +40,17 @@ func (b *bench) failFast(ctx context.Context) figure {
 		return failed(id, name, target, err)
 	}
 	b.rep.addPhase(after)
+	// The floor: the same load against a server that answers 503 at once.
+	var floor time.Duration
+	if srv, url, err := startNullServer(); err == nil {
+		fs, err := attack(ctx, load{name: "p4-null-503-server", targets: []vegeta.Target{{Method: http.MethodGet, URL: url}},
+			workers: 16, rate: b.opt.rate, duration: b.opt.duration / 2})
+		_ = srv.Close()
+		if err == nil {
+			b.rep.addPhase(fs)
+			floor = fs.pct(99, nil)
+		}
+	}
 	open := isCode(503)
 	slow := not(open)
 	n503 := after.count(open)
@@ -51,9 +63,10 @@ func (b *bench) failFast(ctx context.Context) figure {
 	nSlow, sP50, sMax := before.count(slow), before.pct(50, slow), before.pct(100, slow)
 	return figure{ID: id, Name: name, Value: us(p99), Unit: "µs", Target: target, Measured: true,
 		Pass: p99 < time.Millisecond && noRetryAfter == 0 && other == 0,
-		Detail: fmt.Sprintf("open: %d × 503, p50 %.0f µs, %d without Retry-After, %d other answers; before it opened: %d answers %v, p50 %.0f ms, max %.0f ms (call timeout %v)",
-			n503, us(p50), noRetryAfter, other, nSlow, before.codes(), ms(sP50), ms(sMax), b.opt.callTimeout),
+		Detail: fmt.Sprintf("open: %d × 503, p50 %.0f µs, %d without Retry-After, %d other answers; before it opened: %d answers %v, p50 %.0f ms, max %.0f ms (call timeout %v); floor: a bare net/http 503 server in the bench process, same rate: p99 %.0f µs",
+			n503, us(p50), noRetryAfter, other, nSlow, before.codes(), ms(sP50), ms(sMax), b.opt.callTimeout, us(floor)),
 		Extra: map[string]float64{"p99OpenUs": us(p99), "p50OpenUs": us(p50), "open503": float64(n503),
 			"withoutRetryAfter": float64(noRetryAfter), "otherWhileOpen": float64(other), "beforeOpen": float64(nSlow),
-			"beforeP50Ms": ms(sP50), "beforeMaxMs": ms(sMax), "callTimeoutMs": ms(b.opt.callTimeout)}}
+			"beforeP50Ms": ms(sP50), "beforeMaxMs": ms(sMax), "callTimeoutMs": ms(b.opt.callTimeout),
+			"nullServerP99Us": us(floor)}}
 }

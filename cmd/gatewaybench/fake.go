@@ -111,6 +111,10 @@ func (f *fakeBackend) capturedCall() (string, http.Header, []byte, error) {
 	return f.capURLPath, f.capHeader.Clone(), bytes.Clone(f.capBody), nil
 }
 
+// forgetCalls drops the calls the deployment recorded, so its memory (in
+// the bench process) stays flat over the run.
+func (f *fakeBackend) forgetCalls() { f.dep.ClearCalls() }
+
 // hang makes every call of path hang until its caller gives up.
 func (f *fakeBackend) hang(path string) { f.dep.Inject(path, convextest.Fault{Hang: true}) }
 

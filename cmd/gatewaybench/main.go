@@ -1,7 +1,7 @@
 // Command gatewaybench measures the gateway against its performance targets
 // in one run on this machine, and prints a table plus a JSON file:
 //
-//	go run ./cmd/gatewaybench                   # ~1 minute, results in gatewaybench.json
+//	go run ./cmd/gatewaybench                   # ~1 minute, results in bench-results.json
 //	go run ./cmd/gatewaybench -duration 8s -out /tmp/r.json
 //
 // It builds ./cmd/gateway, serves the dev backend (a convextest deployment
@@ -20,14 +20,24 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		if sig, ok := <-sigs; ok {
+			fmt.Fprintf(os.Stderr, "gatewaybench: %v received, stopping\n", sig)
+			cancel() // run stops the load, then the gateway and the fake
+		}
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	signal.Stop(sigs)
+	cancel()
 	os.Exit(code)
 }
 
@@ -35,14 +45,15 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("gatewaybench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	o := options{gatewayEnv: envList{}}
-	fs.DurationVar(&o.duration, "duration", 6*time.Second, "length of each measured phase")
-	fs.StringVar(&o.out, "out", "gatewaybench.json", "path of the JSON results")
+	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each measured phase")
+	fs.StringVar(&o.out, "out", "bench-results.json", "path of the JSON results")
 	fs.IntVar(&o.rate, "rate", 200, "requests per second of the latency phases (P3 tasks, P4)")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "workers of the throughput phase P1 (max-rate mode)")
 	fs.StringVar(&o.identity, "identity", "admin", "gateway identity mode: admin (deploy key acting as the user) or jwt (gateway-signed ES256 tokens the fake verifies through the gateway's JWKS)")
 	fs.DurationVar(&o.callTimeout, "call-timeout", time.Second, "gateway CONVEX_TIMEOUT: how long a hanging call waits before the breaker opens (P4)")
 	fs.StringVar(&o.logLevel, "gateway-log-level", "info", "gateway LOG_LEVEL (info logs every request, as in production)")
 	fs.Var(o.gatewayEnv, "gateway-env", "extra `KEY=VALUE` in the gateway's environment, applied last (repeatable), e.g. GOMAXPROCS=3, GOMEMLIMIT=24MiB, BCRYPT_WORKERS=1")
+	only := fs.String("only", "", "measure only these figures, comma-separated (e.g. P3,P5); default all")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (gateway binary and log)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "instead of the figures: run the gateway in this process, write a CPU profile (and FILE.allocs) of P1's proxied load to FILE and print the gateway's top costs")
 	fs.BoolVar(&o.profileLogin, "profile-login", false, "with -cpuprofile: profile logins (P2's load) instead of the proxied query")
@@ -65,6 +76,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.callTimeout < 100*time.Millisecond || o.callTimeout > 30*time.Second {
 		errs = append(errs, errors.New("-call-timeout must be between 100ms and 30s"))
+	}
+	if *only != "" {
+		o.only = map[string]bool{}
+		for _, id := range strings.Split(*only, ",") {
+			id = strings.ToUpper(strings.TrimSpace(id))
+			if len(id) != 2 || id[0] != 'P' || id[1] < '1' || id[1] > '5' {
+				errs = append(errs, fmt.Errorf("-only: %q is not one of P1..P5", id))
+			}
+			o.only[id] = true
+		}
 	}
 	if fs.NArg() > 0 {
 		errs = append(errs, fmt.Errorf("unexpected arguments %q", fs.Args()))

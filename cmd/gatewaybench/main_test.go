@@ -21,6 +21,8 @@ func TestParseFlags(t *testing.T) {
 		{"bad identity", []string{"-identity", "none"}, "-identity"},
 		{"bad rate and concurrency", []string{"-rate", "0", "-concurrency", "0"}, "-concurrency"},
 		{"extra args", []string{"now"}, "unexpected"},
+		{"only", []string{"-only", "p3, P5"}, ""},
+		{"bad only", []string{"-only", "P6"}, "-only"},
 		{"unknown flag", []string{"-nope"}, "not defined"},
 	}
 	for _, tt := range tests {

@@ -65,3 +65,20 @@ func (p *nullProxy) close() {
 	_ = p.srv.Close()
 	p.client.CloseIdleConnections()
 }
+
+// startNullServer serves 503 + Retry-After at once on 127.0.0.1:0: the
+// latency floor of P4 on this machine (an answer without any work).
+func startNullServer() (*http.Server, string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", fmt.Errorf("null server listen: %w", err)
+	}
+	srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"error":{"code":"backend_unavailable","message":"The backend is unavailable."}}`))
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	return srv, "http://" + ln.Addr().String(), nil
+}

@@ -38,3 +38,19 @@ func TestNullProxyForwardsTheCapturedRequest(t *testing.T) {
 		}
 	}
 }
+
+func TestNullServer(t *testing.T) {
+	srv, url, err := startNullServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("%d %v", resp.StatusCode, resp.Header)
+	}
+}

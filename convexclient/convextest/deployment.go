@@ -57,6 +57,11 @@ type Options struct {
 	// other error gives 401 InvalidAuthHeader. Nil means no auth provider
 	// is configured (401 NoAuthProvider). See JWKSVerifier.
 	VerifyToken func(token string) (*convexclient.Identity, error)
+	// MaxRecordedCalls bounds the calls kept for Calls. Zero keeps every
+	// call (tests); a positive value keeps the most recent ones; a negative
+	// value records none. Long-running servers (dev mode, benchmarks) set
+	// it, or memory grows with every call.
+	MaxRecordedCalls int
 }
 
 // Deployment is a fake Convex deployment: an http.Handler serving the Convex
@@ -167,11 +172,16 @@ type RecordedCall struct {
 	Status    int
 }
 
-// Calls returns the calls received so far, oldest first.
+// Calls returns the calls received so far (at most Options.MaxRecordedCalls
+// of the latest when that is positive), oldest first.
 func (d *Deployment) Calls() []RecordedCall {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	return append([]RecordedCall(nil), d.calls...)
+	calls := d.calls
+	if m := d.opts.MaxRecordedCalls; m > 0 && len(calls) > m {
+		calls = calls[len(calls)-m:]
+	}
+	return append([]RecordedCall(nil), calls...)
 }
 
 // ClearCalls forgets the recorded calls.
@@ -190,8 +200,20 @@ func (d *Deployment) Reset() {
 	d.mu.Unlock()
 }
 
+// record appends c. With a bound, the slice may hold up to twice
+// MaxRecordedCalls before the oldest are dropped, so trimming is amortised
+// O(1) per call.
 func (d *Deployment) record(c RecordedCall) {
+	m := d.opts.MaxRecordedCalls
+	if m < 0 {
+		return
+	}
 	d.mu.Lock()
 	d.calls = append(d.calls, c)
+	if m > 0 && len(d.calls) >= 2*m {
+		n := copy(d.calls, d.calls[len(d.calls)-m:])
+		clear(d.calls[n:])
+		d.calls = d.calls[:n]
+	}
 	d.mu.Unlock()
 }

@@ -128,6 +128,38 @@ func TestCallsRecorded(t *testing.T) {
 	}
 }
 
+// A long-running fake (dev mode, benchmarks) must not keep every call.
+func TestMaxRecordedCalls(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		max, calls int
+		want       []string // request ids kept
+	}{
+		{0, 3, []string{"r0", "r1", "r2"}},
+		{2, 7, []string{"r5", "r6"}},
+		{-1, 3, nil},
+	} {
+		d := NewDeployment(Options{MaxRecordedCalls: tc.max})
+		d.Query("m:f", func(context.Context, *Call) (any, error) { return nil, nil })
+		for i := range tc.calls {
+			d.Do(ctx, Request{Endpoint: EndpointQuery, Path: "m:f", Args: []byte(`{}`), RequestID: fmt.Sprintf("r%d", i)})
+		}
+		var got []string
+		for _, c := range d.Calls() {
+			got = append(got, c.RequestID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("max %d after %d calls: kept %v, want %v", tc.max, tc.calls, got, tc.want)
+		}
+		d.mu.RLock()
+		held := len(d.calls)
+		d.mu.RUnlock()
+		if tc.max != 0 && held > 2*max(tc.max, 0) {
+			t.Errorf("max %d: %d calls held", tc.max, held)
+		}
+	}
+}
+
 func TestConcurrentUse(t *testing.T) {
 	f := newFixture(t, Options{})
 	var wg sync.WaitGroup

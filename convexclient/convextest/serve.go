@@ -7,8 +7,9 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
+
+	"convexgw/convexclient"
 )
 
 // maxBodyBytes is the backend's public API request body limit (16 MiB + 2000).
@@ -75,7 +76,7 @@ func (d *Deployment) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Endpoint == EndpointRun {
-		path, ok := runFunctionPath(runPath)
+		path, ok := convexclient.RunPath(runPath)
 		if !ok {
 			fail(http.StatusBadRequest, "MissingIdentifier", "Function path must have a module and a function name: "+p)
 			return
@@ -135,22 +136,6 @@ func parseBody(body []byte, run bool, req *Request) error {
 		req.HasFormat = true
 	}
 	return nil
-}
-
-// runFunctionPath maps /api/run/{a}/{b}/{fn} segments to "a/b:fn".
-func runFunctionPath(escaped string) (string, bool) {
-	segs := strings.Split(strings.Trim(escaped, "/"), "/")
-	if len(segs) < 2 {
-		return "", false
-	}
-	for i, s := range segs {
-		u, err := url.PathUnescape(s)
-		if err != nil || u == "" {
-			return "", false
-		}
-		segs[i] = u
-	}
-	return strings.Join(segs[:len(segs)-1], "/") + ":" + segs[len(segs)-1], true
 }
 
 func writeResponse(w http.ResponseWriter, resp Response) {

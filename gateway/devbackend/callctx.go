@@ -45,6 +45,20 @@ func found(d doc) (doc, error) {
 	return d, nil
 }
 
+// owned returns the document id of table if it belongs to u (its userId),
+// NOT_FOUND when it does not exist, FORBIDDEN when it is someone else's
+// (convex/lib/access.ts).
+func (c *callCtx) owned(table, id string, u doc) (doc, error) {
+	d, err := found(c.db.get(table, id))
+	if err != nil {
+		return nil, err
+	}
+	if d["userId"] != u["_id"] {
+		return nil, errForbidden
+	}
+	return d, nil
+}
+
 // publicUser strips passwordHash.
 func publicUser(u doc) doc {
 	p := maps.Clone(u)

@@ -40,12 +40,8 @@ func notificationsMarkRead(c *callCtx) (any, error) {
 		return nil, err
 	}
 	id, _ := c.str("id")
-	n, err := found(c.db.get("notifications", id))
-	if err != nil {
+	if _, err := c.owned("notifications", id, u); err != nil {
 		return nil, err
-	}
-	if n["userId"] != u["_id"] {
-		return nil, errForbidden
 	}
 	c.db.patch("notifications", id, doc{"read": true})
 	return nil, nil

@@ -87,12 +87,9 @@ func tasksUpdate(c *callCtx) (any, error) {
 		return nil, err
 	}
 	id, _ := c.str("id")
-	task, err := found(c.db.get("tasks", id))
+	task, err := c.owned("tasks", id, u)
 	if err != nil {
 		return nil, err
-	}
-	if task["userId"] != u["_id"] {
-		return nil, errForbidden
 	}
 	c.copyArg(set, "status")
 	c.copyArg(set, "priority")
@@ -119,12 +116,8 @@ func tasksRemove(c *callCtx) (any, error) {
 		return nil, err
 	}
 	id, _ := c.str("id")
-	task, err := found(c.db.get("tasks", id))
-	if err != nil {
+	if _, err := c.owned("tasks", id, u); err != nil {
 		return nil, err
-	}
-	if task["userId"] != u["_id"] {
-		return nil, errForbidden
 	}
 	c.db.remove("tasks", id)
 	return nil, nil
