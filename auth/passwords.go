@@ -43,13 +43,16 @@ type PasswordConfig struct {
 }
 
 // Passwords hashes and verifies bcrypt passwords in a bounded pool, so a
-// login storm cannot take every CPU or pile up goroutines. It is safe for
-// concurrent use.
+// login storm cannot take every CPU or pile up goroutines. The work runs on
+// at most PoolSize long-lived worker threads at a lower OS scheduling
+// priority (see workerPool), so it yields to request handling. It is safe
+// for concurrent use.
 type Passwords struct {
 	cost    int
 	maxWait time.Duration
 	maxIn   int
-	slots   chan struct{}
+	slots   chan struct{} // held from acquire until the work is done
+	threads *workerPool   // runs the work on locked, de-prioritised threads
 
 	dummyCost int                               // fixed dummy cost; 0: follow seen
 	seen      [bcrypt.MaxCost + 1]atomic.Uint64 // well-formed stored hashes verified, by cost
@@ -82,7 +85,8 @@ func NewPasswords(cfg PasswordConfig) *Passwords {
 		cfg.DummyCost = min(max(cfg.DummyCost, bcrypt.MinCost), bcrypt.MaxCost)
 	}
 	return &Passwords{cost: cfg.Cost, maxWait: cfg.MaxWait, maxIn: cfg.MaxPasswordBytes,
-		slots: make(chan struct{}, cfg.PoolSize), dummyCost: cfg.DummyCost}
+		slots: make(chan struct{}, cfg.PoolSize), threads: newWorkerPool(cfg.PoolSize, defaultWorkerIdle),
+		dummyCost: cfg.DummyCost}
 }
 
 // Cost returns the bcrypt cost used for new hashes.
@@ -109,17 +113,41 @@ func (p *Passwords) acquire(ctx context.Context) error {
 
 func (p *Passwords) release() { <-p.slots }
 
+// run takes a pool slot (waiting at most MaxWait) and runs fn on a pool
+// worker thread (see workerPool), returning when fn has. If ctx ends first
+// run returns ctx's error at once; fn still finishes (bcrypt cannot be
+// interrupted) and keeps its slot until then, so the pool stays bounded.
+// fn must not touch what the caller reads after a ctx error.
+func (p *Passwords) run(ctx context.Context, fn func()) error {
+	if err := p.acquire(ctx); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	p.threads.submit(func() {
+		defer close(done) // after the release: a returning caller sees its slot free
+		defer p.release()
+		fn()
+	})
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("auth: password check abandoned: %w", ctx.Err())
+	}
+}
+
 // Hash returns a bcrypt hash of password at the configured cost. Passwords
-// over 72 bytes fail with ErrPasswordTooLong; a full pool with *BusyError.
+// over 72 bytes fail with ErrPasswordTooLong; a full pool with *BusyError;
+// ctx ending first with an error wrapping ctx.Err().
 func (p *Passwords) Hash(ctx context.Context, password string) (string, error) {
 	if len(password) > maxBcryptBytes {
 		return "", ErrPasswordTooLong
 	}
-	if err := p.acquire(ctx); err != nil {
-		return "", err
+	var h []byte
+	var err error
+	if rerr := p.run(ctx, func() { h, err = bcrypt.GenerateFromPassword([]byte(password), p.cost) }); rerr != nil {
+		return "", rerr
 	}
-	defer p.release()
-	h, err := bcrypt.GenerateFromPassword([]byte(password), p.cost)
 	if err != nil {
 		return "", fmt.Errorf("auth: hashing password: %w", err)
 	}
@@ -132,15 +160,24 @@ func (p *Passwords) Hash(ctx context.Context, password string) (string, error) {
 // dummy cost (see PasswordConfig.DummyCost) before failing the same way, so
 // response time does not reveal which accounts exist. needsRehash is true after a successful check
 // against a hash whose cost is below the configured one. A full pool fails
-// with *BusyError (ErrBusy); ctx cancellation while waiting with ctx.Err().
+// with *BusyError (ErrBusy); ctx ending while waiting or comparing with an
+// error wrapping ctx.Err() (the comparison itself finishes in the pool).
 func (p *Passwords) Verify(ctx context.Context, hash, password string) (needsRehash bool, err error) {
 	if len(password) > p.maxIn {
 		return false, fmt.Errorf("%w: password input over %d bytes", ErrInvalidCredentials, p.maxIn)
 	}
-	if err := p.acquire(ctx); err != nil {
+	// Locals, not the named results: after a ctx error the worker may still
+	// be writing them while this returns.
+	var rehash bool
+	var verr error
+	if err := p.run(ctx, func() { rehash, verr = p.verify(hash, password) }); err != nil {
 		return false, err
 	}
-	defer p.release()
+	return rehash, verr
+}
+
+// verify is Verify's work inside a pool slot, on a pool worker thread.
+func (p *Passwords) verify(hash, password string) (needsRehash bool, err error) {
 	if hash == "" {
 		_ = bcrypt.CompareHashAndPassword(p.dummyHash(), []byte(password))
 		return false, ErrInvalidCredentials

@@ -135,6 +135,15 @@ func (a *API) login(c echo.Context) error {
 			zap.String("email", auth.MaskEmail(req.Email)), zap.String("remote_ip", ip))
 		return errInvalidCredentials(err)
 	}
+	// Parallel guesses all pass the first check while the pool works through
+	// them; whichever lands after the failures that locked the account must
+	// not sign in, or a burst would get more than MaxFailures tries.
+	if err := a.d.Lockout.Check(ctx, req.Email, ip); err != nil {
+		if errors.Is(err, auth.ErrLocked) {
+			outcome = "locked"
+		}
+		return err
+	}
 	if err := a.d.Lockout.Succeed(ctx, req.Email, ip); err != nil {
 		a.log.Warn("clearing login failures", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
 	}

@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		return 2
 	}
 	defer func() { _ = log.Sync() }()
+	applyGOMAXPROCS(log, lookupEnv, cfg.BcryptWorkers)
 	g, err := gateway.New(cfg, gateway.Options{Logger: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "gateway: %v\n", err)

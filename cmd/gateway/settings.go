@@ -46,7 +46,7 @@ func settings(c *gateway.Config) []setting {
 		{"VERIFY_KEY_FILES", "verify-key-files", "extra PEM keys published in the JWKS during a rotation (comma-separated)", (*listValue)(&c.VerifyKeyFiles)},
 		{"CONVEX_TOKEN_TTL", "convex-token-ttl", "lifetime of gateway-signed Convex tokens", (*durationValue)(&c.ConvexTokenTTL)},
 		{"BCRYPT_COST", "bcrypt-cost", "bcrypt cost of new hashes (lower stored costs are re-hashed on login)", (*intValue)(&c.BcryptCost)},
-		{"BCRYPT_WORKERS", "bcrypt-workers", "concurrent bcrypt operations", (*intValue)(&c.BcryptWorkers)},
+		{"BCRYPT_WORKERS", "bcrypt-workers", "concurrent bcrypt operations, each on its own low-priority thread; unless GOMAXPROCS is set, the gateway runs with GOMAXPROCS = CPUs + this, so logins never hold every P", (*intValue)(&c.BcryptWorkers)},
 		{"BCRYPT_MAX_WAIT", "bcrypt-max-wait", "wait for a bcrypt slot before answering 503", (*durationValue)(&c.BcryptMaxWait)},
 		{"LOCKOUT_MAX_FAILURES", "lockout-max-failures", "failed logins that lock an account", (*intValue)(&c.LockoutMax)},
 		{"LOCKOUT_WINDOW", "lockout-window", "window counting failed logins", (*durationValue)(&c.LockoutWindow)},
