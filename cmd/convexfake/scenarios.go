@@ -29,6 +29,7 @@ func scenarios() []scenario {
 		{"beneficiaries", "beneficiaries CRUD by a manager, pagination over two pages, status filter, NOT_FOUND, FORBIDDEN for a member, INVALID", scenarioBeneficiaries},
 		{"donations", "donations CRUD, pagination over two pages, donations:stats with its int64 count, FORBIDDEN, INVALID and validator errors", scenarioDonations},
 		{"meetings", "meetings CRUD by an admin, pagination over two pages, NOT_FOUND, FORBIDDEN, INVALID", scenarioMeetings},
+		{"routes", "what the REST routes send for the remaining outcomes: inactive sessions, FORBIDDEN changes by a member, NOT_FOUND, ids of the wrong table", scenarioRoutes},
 		{"visibility", "public callers asking for internal functions, unknown functions and the wrong function kind", scenarioVisibility},
 		{"bearer", "calls with a Bearer JWT (user identity from the token's claims)", scenarioBearer},
 	}
