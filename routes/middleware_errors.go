@@ -37,7 +37,7 @@ func ErrorHandler(log *zap.Logger) echo.HTTPErrorHandler {
 		}
 		pub := publicError(err)
 		rid := RequestIDFrom(c.Request().Context())
-		if pub.Status >= 500 {
+		if pub.Status >= 500 && !failingFast(pub.Code) {
 			log.Error("request failed", zap.String("request_id", rid), zap.String("code", pub.Code),
 				zap.Int("status", pub.Status), zap.Error(err))
 		} else if ce := log.Check(zap.DebugLevel, "request refused"); ce != nil {
@@ -57,6 +57,15 @@ func ErrorHandler(log *zap.Logger) echo.HTTPErrorHandler {
 			log.Debug("writing error response", zap.String("request_id", rid), zap.Error(werr))
 		}
 	}
+}
+
+// failingFast reports the 503s the gateway answers without trying the
+// backend (breaker open, backend not configured, hashing pool full): the
+// breaker and /readyz report the outage once, the access log counts the
+// answers, and an error line per request would flood the log and slow the
+// fast path down exactly when it must stay fast.
+func failingFast(code string) bool {
+	return code == CodeBackendUnavailable || code == CodeBackendNotConfigured || code == CodeBusy
 }
 
 // retryAfterSeconds renders d as whole seconds, rounded up, at least 1.

@@ -137,13 +137,16 @@ func (r *replayEnv) fill(s string, query bool) string {
 		}
 		s = strings.ReplaceAll(s, "{"+k+"}", v)
 	}
-	if strings.Contains(s, "{") && regexp.MustCompile(`\{[a-z]+\}`).MatchString(s) {
+	if unsetVar.MatchString(s) {
 		r.t.Fatalf("unset variable in %q", s)
 	}
 	return s
 }
 
-var unusedIndex = regexp.MustCompile(` #(\d+): `)
+var (
+	unusedIndex = regexp.MustCompile(` #(\d+): `) // in Replayer.Unused entries
+	unsetVar    = regexp.MustCompile(`\{[a-zA-Z]+\}`)
+)
 
 // unused returns the 0-based indexes of the interactions not replayed yet.
 func (r *replayEnv) unused() map[int]bool {

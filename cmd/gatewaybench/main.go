@@ -26,6 +26,9 @@ import (
 )
 
 func main() {
+	if os.Getenv(nullServerEnv) != "" {
+		os.Exit(serveNullChild())
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"strings"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -81,4 +86,52 @@ func startNullServer() (*http.Server, string, error) {
 	})}
 	go func() { _ = srv.Serve(ln) }()
 	return srv, "http://" + ln.Addr().String(), nil
+}
+
+// nullServerEnv, set in the environment of the bench's own binary, makes it
+// serve the null 503 server (startNullServer) and print its URL instead of
+// benchmarking: the floor of a server in another process, as the gateway is.
+const nullServerEnv = "GATEWAYBENCH_NULL_503_SERVER"
+
+// serveNullChild is the child side: serve, print the URL, exit when stdin
+// closes (the parent ended or stopped us).
+func serveNullChild() int {
+	srv, url, err := startNullServer()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(url)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	_ = srv.Close()
+	return 0
+}
+
+// startNullProcess runs the null 503 server in a child process (this binary
+// again) and returns its URL and a function that stops it.
+func startNullProcess(ctx context.Context) (string, func(), error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.CommandContext(ctx, self)
+	cmd.Env = append(os.Environ(), nullServerEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { _ = stdin.Close(); _ = cmd.Wait() }
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		stop()
+		return "", nil, fmt.Errorf("null server process: %w", err)
+	}
+	return strings.TrimSpace(line), stop, nil
 }
