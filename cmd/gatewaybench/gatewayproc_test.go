@@ -15,6 +15,9 @@ import (
 // TestMain lets the test binary act as a child process: a tiny health
 // server (helper "serve"), or a process that ignores SIGTERM ("stubborn").
 func TestMain(m *testing.M) {
+	if os.Getenv(nullServerEnv) != "" { // the null 503 server's process (startNullProcess)
+		os.Exit(serveNullChild())
+	}
 	switch os.Getenv("GATEWAYBENCH_HELPER") {
 	case "serve":
 		mux := http.NewServeMux()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -128,10 +129,25 @@ func startNullProcess(ctx context.Context) (string, func(), error) {
 		return "", nil, err
 	}
 	stop := func() { _ = stdin.Close(); _ = cmd.Wait() }
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		stop()
-		return "", nil, fmt.Errorf("null server process: %w", err)
+	type result struct {
+		line string
+		err  error
 	}
-	return strings.TrimSpace(line), stop, nil
+	ready := make(chan result, 1)
+	go func() {
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		ready <- result{line, err}
+	}()
+	select {
+	case r := <-ready:
+		if r.err != nil {
+			stop()
+			return "", nil, fmt.Errorf("null server process: %w", r.err)
+		}
+		return strings.TrimSpace(r.line), stop, nil
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		stop()
+		return "", nil, errors.New("null server process: no URL within 10s")
+	}
 }
