@@ -55,15 +55,19 @@ type Config struct {
 	// to /sign-in?redirect=<path>).
 	ProtectedPrefixes []string `json:"protectedPrefixes"`
 
-	SessionSecret       Secret        `json:"sessionSecret"`       // ≥ 32 bytes; required unless Dev
-	CSRFSecret          Secret        `json:"csrfSecret"`          // ≥ 32 bytes; required unless Dev
-	SessionTTL          time.Duration `json:"sessionTtl"`          // lifetime of one session token
-	SessionRefreshAfter time.Duration `json:"sessionRefreshAfter"` // sliding refresh once older than this
-	SessionMaxAge       time.Duration `json:"sessionMaxAge"`       // absolute limit across refreshes
-	SecureCookies       bool          `json:"secureCookies"`       // Secure flag; forced off in Dev
-	SigningKeyFile      string        `json:"signingKeyFile"`      // PEM private key (RSA or EC P-256); required in jwt mode unless Dev
-	VerifyKeyFiles      []string      `json:"verifyKeyFiles"`      // extra PEM keys published in the JWKS (rotation)
-	ConvexTokenTTL      time.Duration `json:"convexTokenTtl"`      // lifetime of gateway-signed Convex tokens
+	SessionSecret Secret `json:"sessionSecret"` // ≥ 32 bytes; required unless Dev
+	CSRFSecret    Secret `json:"csrfSecret"`    // ≥ 32 bytes; required unless Dev
+	// SessionSecretsPrevious are former session secrets whose tokens are
+	// still accepted (never used to sign): set the new SESSION_SECRET, move
+	// the old one here, and drop it once SESSION_MAX_AGE has passed.
+	SessionSecretsPrevious []Secret      `json:"sessionSecretsPrevious"`
+	SessionTTL             time.Duration `json:"sessionTtl"`          // lifetime of one session token
+	SessionRefreshAfter    time.Duration `json:"sessionRefreshAfter"` // sliding refresh once older than this
+	SessionMaxAge          time.Duration `json:"sessionMaxAge"`       // absolute limit across refreshes
+	SecureCookies          bool          `json:"secureCookies"`       // Secure flag; forced off in Dev
+	SigningKeyFile         string        `json:"signingKeyFile"`      // PEM private key (RSA or EC P-256); required in jwt mode unless Dev
+	VerifyKeyFiles         []string      `json:"verifyKeyFiles"`      // extra PEM keys published in the JWKS (rotation)
+	ConvexTokenTTL         time.Duration `json:"convexTokenTtl"`      // lifetime of gateway-signed Convex tokens
 
 	BcryptCost     int           `json:"bcryptCost"`         // cost of new hashes; lower stored costs are re-hashed
 	BcryptWorkers  int           `json:"bcryptWorkers"`      // concurrent bcrypt operations
@@ -185,6 +189,11 @@ func (c Config) Validate() error {
 		}
 		if len(c.CSRFSecret) < 32 {
 			bad("CSRF_SECRET", "required, at least 32 bytes")
+		}
+	}
+	for i, old := range c.SessionSecretsPrevious {
+		if len(old) < 32 {
+			bad("SESSION_SECRETS_PREVIOUS", "secret %d: at least 32 bytes", i+1)
 		}
 	}
 	positive := func(setting string, d time.Duration) {

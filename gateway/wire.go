@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -67,7 +69,7 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 	g.convex = client
 
 	sessions, err := auth.NewSessions(auth.SessionConfig{
-		Keys:   []auth.SessionKey{{ID: "s1", Secret: []byte(cfg.SessionSecret.Reveal())}},
+		Keys:   sessionKeys(cfg.SessionSecret, cfg.SessionSecretsPrevious),
 		Issuer: g.publicURL, Audience: sessionAudience,
 		Lifetime: cfg.SessionTTL, UpdateAge: cfg.SessionRefreshAfter, MaxAge: cfg.SessionMaxAge,
 		Store: store, Secure: cfg.SecureCookies, Now: now,
@@ -234,4 +236,16 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// sessionKeys are the signing key (first) and the keys of previous secrets,
+// each with a kid derived from its secret, so every replica names a secret
+// the same way and a token names the secret that signed it.
+func sessionKeys(current Secret, previous []Secret) []auth.SessionKey {
+	keys := make([]auth.SessionKey, 0, 1+len(previous))
+	for _, s := range append([]Secret{current}, previous...) {
+		sum := sha256.Sum256([]byte("convexgw session key id\x00" + s.Reveal()))
+		keys = append(keys, auth.SessionKey{ID: "s" + hex.EncodeToString(sum[:6]), Secret: []byte(s.Reveal())})
+	}
+	return keys
 }

@@ -38,6 +38,7 @@ func settings(c *gateway.Config) []setting {
 		{"PROTECTED_PREFIXES", "protected-prefixes", "page prefixes that redirect to /sign-in without a session", (*listValue)(&c.ProtectedPrefixes)},
 		{"SESSION_SECRET", "session-secret", "session signing secret, ≥ 32 bytes (secret)", (*secretValue)(&c.SessionSecret)},
 		{"CSRF_SECRET", "csrf-secret", "CSRF token secret, ≥ 32 bytes (secret)", (*secretValue)(&c.CSRFSecret)},
+		{"SESSION_SECRETS_PREVIOUS", "session-secrets-previous", "former session secrets still accepted during a rotation (comma-separated, secret)", (*secretListValue)(&c.SessionSecretsPrevious)},
 		{"SESSION_TTL", "session-ttl", "session token lifetime", (*durationValue)(&c.SessionTTL)},
 		{"SESSION_REFRESH_AFTER", "session-refresh-after", "token age after which a request slides the session", (*durationValue)(&c.SessionRefreshAfter)},
 		{"SESSION_MAX_AGE", "session-max-age", "absolute session limit from sign-in", (*durationValue)(&c.SessionMaxAge)},
@@ -175,6 +176,27 @@ func (v *durationValue) Set(s string) error {
 }
 
 type listValue []string
+
+// secretListValue is a comma-separated list of secrets; it prints redacted.
+type secretListValue []gateway.Secret
+
+func (v *secretListValue) String() string {
+	if len(*v) == 0 {
+		return ""
+	}
+	return gateway.Secret("x").String()
+}
+
+func (v *secretListValue) Set(s string) error {
+	var out []gateway.Secret
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, gateway.Secret(p))
+		}
+	}
+	*v = out
+	return nil
+}
 
 func (v *listValue) String() string { return strings.Join(*v, ",") }
 func (v *listValue) Set(s string) error {
