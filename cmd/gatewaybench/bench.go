@@ -95,12 +95,7 @@ func (b *bench) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.identityMode == "jwt" {
-		if err := b.trustGatewayJWKS(ctx); err != nil {
-			return err
-		}
-	}
-	if b.cookie, err = login(ctx, b.base, benchAccounts[2]); err != nil {
+	if err := b.signIn(ctx, s.identityMode); err != nil {
 		return err
 	}
 	if _, err := getOK(ctx, b.base+"/api/tasks", b.cookie); err != nil {
@@ -109,6 +104,19 @@ func (b *bench) setup(ctx context.Context) error {
 		b.progress("%v", b.tasksErr)
 	}
 	return nil
+}
+
+// signIn prepares the proxied route's caller: in jwt mode the fake learns
+// the gateway's JWKS first, then the member logs in and b.cookie is set.
+func (b *bench) signIn(ctx context.Context, identityMode string) error {
+	if identityMode == "jwt" {
+		if err := b.trustGatewayJWKS(ctx); err != nil {
+			return err
+		}
+	}
+	var err error
+	b.cookie, err = login(ctx, b.base, benchAccounts[2])
+	return err
 }
 
 // trustGatewayJWKS makes the fake verify the gateway's tokens through the

@@ -95,12 +95,7 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 		_ = g.Shutdown(sctx)
 	}()
 	b := &bench{opt: opt, log: stderr, fake: fake, base: g.URL()}
-	if s.identityMode == "jwt" {
-		if err := b.trustGatewayJWKS(ctx); err != nil {
-			return err
-		}
-	}
-	if b.cookie, err = login(ctx, b.base, benchAccounts[2]); err != nil {
+	if err := b.signIn(ctx, s.identityMode); err != nil {
 		return err
 	}
 	if _, err := getOK(ctx, b.base+"/api/tasks", b.cookie); err != nil {
