@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Re-records every scenario from the TypeScript functions in convex/ through
 # the local Node runner (convex-test) and fails if any cassette differs from
-# the committed one in testdata/cassettes/.
+# the committed one in testdata/cassettes/; then checks the Go dev backend
+# against the runner call for call.
 #
 #   testdata/rerecord-check.sh            # check (CI)
 #   testdata/rerecord-check.sh --update   # refresh testdata/cassettes/ instead
@@ -72,3 +73,9 @@ if ! diff -ru testdata/cassettes "$out"; then
   exit 1
 fi
 echo "rerecord-check: OK: $(ls "$out" | wc -l) cassettes re-recorded identically"
+
+# While the runner is up: the dev backend against the TypeScript functions,
+# call for call (gateway/devbackend TestAgainstNodeRunner, skipped without it).
+DEVBACKEND_RUNNER_URL="$url" DEVBACKEND_RUNNER_KEY="$CONVEX_RUNNER_ADMIN_KEY" \
+  go test -count=1 -run '^TestAgainstNodeRunner$' -v ./gateway/devbackend/ | grep -E '^(--- |ok|FAIL|PASS)'
+test "${PIPESTATUS[0]}" -eq 0
