@@ -1,4 +1,4 @@
-module convexgw
+module github.com/convexgw/convexgw
 
 go 1.26.8
 

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"convexgw/auth"
+	"github.com/convexgw/convexgw/auth"
 )
 
 // Example shows the login flow routes build from these pieces: rate limit,

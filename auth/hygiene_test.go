@@ -121,7 +121,7 @@ func TestImports(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, imp := range af.Imports {
-			if p := strings.Trim(imp.Path.Value, `"`); strings.Contains(p, "labstack/echo") || (strings.HasPrefix(p, "convexgw/") && p != "convexgw/auth") {
+			if p := strings.Trim(imp.Path.Value, `"`); strings.Contains(p, "labstack/echo") || (strings.HasPrefix(p, "github.com/convexgw/convexgw/") && p != "github.com/convexgw/convexgw/auth") {
 				t.Errorf("%s imports %s", f, p)
 			}
 		}

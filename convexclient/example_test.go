@@ -9,7 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 type ListTasksArgs struct {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // Identity modes: how the gateway tells Convex who the caller is.

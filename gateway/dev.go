@@ -10,9 +10,9 @@ import (
 
 	"go.uber.org/zap"
 
-	"convexgw/auth"
-	"convexgw/convexclient/convextest"
-	"convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 // startDevBackend serves the embedded dev backend (the Go emulation of the

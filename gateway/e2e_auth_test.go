@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 func TestE2ELoginSuccess(t *testing.T) {

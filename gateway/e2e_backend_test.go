@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"convexgw/auth"
-	"convexgw/convexclient"
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 func TestE2EBackendNotConfigured(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"convexgw/convexclient/convextest"
-	"convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 // TestE2EDevMode runs the gateway as `gateway -dev` does: the embedded dev

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 // TestE2ERecordedBackend runs the login flow against the recorded fake: the

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func TestMetricsExposition(t *testing.T) {

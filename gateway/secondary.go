@@ -9,7 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // SecondaryConfig configures a Secondary runner. Zero values take the

@@ -12,8 +12,8 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
-	"convexgw/convexclient"
-	"convexgw/routes"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/routes"
 )
 
 func fastRunner(cfg SecondaryConfig) *Secondary {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"convexgw/auth"
+	"github.com/convexgw/convexgw/auth"
 )
 
 // TestSessionKeysRotation: after a rotation (new SESSION_SECRET, the old one

@@ -10,7 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 // A request still running when the shutdown deadline passes is cut off

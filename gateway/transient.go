@@ -7,8 +7,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"convexgw/convexclient"
-	"convexgw/routes"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/routes"
 )
 
 // Transient reports whether a Convex call error is worth retrying later: the

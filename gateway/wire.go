@@ -13,9 +13,9 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 
-	"convexgw/auth"
-	"convexgw/convexclient"
-	"convexgw/routes"
+	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/routes"
 )
 
 // sessionAudience is the audience of session tokens (never a Convex token).

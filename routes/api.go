@@ -12,8 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
 
-	"convexgw/auth"
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // Principal is the signed-in caller, set by the session middleware.

@@ -8,9 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"convexgw/auth"
-	"convexgw/convexclient"
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 // TestConvexCtxIdentity checks that convexCtx gives Convex the caller in

@@ -13,7 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
 
-	"convexgw/auth"
+	"github.com/convexgw/convexgw/auth"
 )
 
 // loginRequest is the body of POST /api/auth/login.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"convexgw/auth"
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // tokenReuseMargin: a cached Convex token is re-issued once it has less

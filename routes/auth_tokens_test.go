@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"convexgw/auth"
+	"github.com/convexgw/convexgw/auth"
 )
 
 func TestTokenCache(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // Bindings are the demo app's Convex functions, typed: the whole contract of

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"convexgw/convexclient"
-	"convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 // contractFunctions is convex/CONTRACT.md: path → kind, visibility.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // BenchmarkTasksList measures GET /api/tasks through the routes (session

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func TestAuthUserNeverRendersHash(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"convexgw/auth"
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // testDeps are real auth primitives over a memory store, and a Convex

@@ -11,7 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
 
-	"convexgw/auth"
+	"github.com/convexgw/convexgw/auth"
 )
 
 // errorBody is the one error shape: {"error":{"code","message","requestId","fields"?}}.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // convexData is the conventional ConvexError data of the demo functions:

@@ -12,8 +12,8 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
-	"convexgw/auth"
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // TestErrorHandlerLogLevels: answers given without trying the backend

@@ -14,8 +14,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
 
-	"convexgw/auth"
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func TestErrorHandlerMapping(t *testing.T) {

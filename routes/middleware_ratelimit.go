@@ -9,7 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
 
-	"convexgw/auth"
+	"github.com/convexgw/convexgw/auth"
 )
 
 // allow applies policy to the client IP: nil when allowed, a 429

@@ -11,7 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"convexgw/auth"
+	"github.com/convexgw/convexgw/auth"
 )
 
 // TestSessionCacheRevocation: a session served from the verified-token

@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"convexgw/auth"
+	"github.com/convexgw/convexgw/auth"
 )
 
 func TestRequireSessionCSRF(t *testing.T) {

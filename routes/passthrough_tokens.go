@@ -3,7 +3,7 @@ package routes
 import (
 	"time"
 
-	"convexgw/auth"
+	"github.com/convexgw/convexgw/auth"
 )
 
 // maxVerifiedTokens bounds the verified-token cache (see ttlCache).

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func TestParseAuthorization(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 // Outcomes of a replayed REST step, by answer.

@@ -13,9 +13,9 @@ import (
 	"sync"
 	"testing"
 
-	"convexgw/auth"
-	"convexgw/convexclient"
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 // replayEnv is the real route table (testEnv) in front of a strict replay of

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // replayStep is one thing a client does against the gateway in a replayed

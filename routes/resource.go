@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // Resource is the one generic CRUD piece: a Convex table served as REST

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // lister fetches one page of a list for a request's query string: it checks

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"convexgw/convexclient/convextest"
-	"convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 func TestParseFlags(t *testing.T) {

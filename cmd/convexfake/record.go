@@ -12,7 +12,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 // recordConfig is the -record mode's configuration.

@@ -19,9 +19,9 @@ import (
 
 	"go.uber.org/zap"
 
-	"convexgw/convexclient"
-	"convexgw/convexclient/convextest"
-	"convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 const testKey = "test-admin-key"

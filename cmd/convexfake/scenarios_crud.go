@@ -1,6 +1,6 @@
 package main
 
-import "convexgw/convexclient"
+import "github.com/convexgw/convexgw/convexclient"
 
 // Fixed times the scenarios send (2026-01-02T09:00Z and later): chosen by
 // the caller, so stable in every recording.

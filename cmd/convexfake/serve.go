@@ -11,8 +11,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"convexgw/convexclient/convextest"
-	"convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 // serveCassettes serves strict replay of every cassette in o.cassettes.

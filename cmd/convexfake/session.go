@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"strings"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // demoIssuer is the identity issuer the gateway uses in the demo setup.

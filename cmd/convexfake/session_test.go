@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 func TestAuthorizationForms(t *testing.T) {

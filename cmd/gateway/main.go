@@ -20,8 +20,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"convexgw/gateway"
-	"convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/gateway"
+	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 func main() {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"convexgw/gateway"
+	"github.com/convexgw/convexgw/gateway"
 )
 
 // setting binds one Config field to an environment variable and a flag.

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"convexgw/gateway"
+	"github.com/convexgw/convexgw/gateway"
 )
 
 func env(m map[string]string) func(string) (string, bool) {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )

@@ -13,9 +13,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"convexgw/convexclient"
-	"convexgw/convexclient/convextest"
-	"convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 // verifyFunc verifies a Bearer JWT as Convex's customJwt provider does.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func startTestFake(t *testing.T) *fakeBackend {

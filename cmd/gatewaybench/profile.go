@@ -14,7 +14,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"convexgw/gateway"
+	"github.com/convexgw/convexgw/gateway"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )

@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // AuthError is an authentication failure answered at the HTTP level with

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // Call is one function invocation as a handler sees it. A Call may be built

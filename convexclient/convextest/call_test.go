@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func TestCallLiteral(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"strings"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // CanonicalPath returns a function path in the form recordings use:

@@ -4,7 +4,7 @@ import (
 	"encoding/base64"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func TestCanonicalPath(t *testing.T) {

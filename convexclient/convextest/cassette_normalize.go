@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // NormalizeMode says how a recording makes upstream values stable.

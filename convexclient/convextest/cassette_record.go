@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // maxResponseBody bounds an upstream response the recorder reads.

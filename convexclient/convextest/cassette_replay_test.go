@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func interaction(endpoint, path, args string, auth AuthKind, subject string, status int, body string) Interaction {

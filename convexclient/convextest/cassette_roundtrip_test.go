@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // TestRecordThenReplayDeployment records calls to a convextest Deployment

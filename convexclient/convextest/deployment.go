@@ -7,7 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // Handler implements one Convex function. It returns the function's value

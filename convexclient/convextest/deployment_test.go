@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func TestBadFormatRunsFunctionFirst(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strings"
 
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 func Example() {

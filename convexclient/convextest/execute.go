@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // Endpoints of the Convex HTTP API served by a Deployment.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func TestDoWithoutHTTP(t *testing.T) {

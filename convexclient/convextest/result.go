@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // resultWriter assembles a function result body ({"status":...}) exactly as

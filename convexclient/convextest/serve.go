@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strings"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // maxBodyBytes is the backend's public API request body limit (16 MiB + 2000).

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 const testKey = "dev:test-deployment|secret"

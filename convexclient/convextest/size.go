@@ -1,6 +1,6 @@
 package convextest
 
-import "convexgw/convexclient"
+import "github.com/convexgw/convexgw/convexclient"
 
 // convexSize is Convex's own measure of a value (not its JSON length):
 // null/bool 1, numbers 9, strings and bytes 2+len, arrays 2+Σ, objects

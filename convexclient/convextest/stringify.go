@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strconv"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // jsStringify renders Convex-encoded JSON the way Convex's ConvexError turns

@@ -11,8 +11,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"convexgw/convexclient"
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 // RunnerClockStartMS is where the runner clock starts, in Unix ms

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"testing"
 
-	"convexgw/convexclient"
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 const testKey = "dev:test-deploy-key"

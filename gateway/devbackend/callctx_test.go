@@ -3,7 +3,7 @@ package devbackend
 import (
 	"testing"
 
-	"convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 func TestRequireUserAndRole(t *testing.T) {

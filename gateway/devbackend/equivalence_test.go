@@ -20,9 +20,9 @@ import (
 	"strings"
 	"testing"
 
-	"convexgw/convexclient"
-	"convexgw/convexclient/convextest"
-	"convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 const equivKey = "equivalence-admin-key"

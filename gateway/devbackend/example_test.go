@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"strings"
 
-	"convexgw/convexclient/convextest"
-	"convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 // The dev backend served as a fake Convex deployment: the deploy key looks

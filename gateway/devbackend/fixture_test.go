@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"convexgw/convexclient"
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 // t0 is the fixed clock of the tests: 2026-01-01T00:00:00Z.

@@ -1,6 +1,6 @@
 package devbackend
 
-import "convexgw/convexclient"
+import "github.com/convexgw/convexgw/convexclient"
 
 // notificationFunctions are convex/notifications.ts.
 func notificationFunctions() []function {

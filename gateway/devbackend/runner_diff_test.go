@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"convexgw/convexclient"
-	"convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 // TestAgainstNodeRunner replays one script of calls against the Node runner

@@ -1,6 +1,6 @@
 package devbackend
 
-import "convexgw/convexclient"
+import "github.com/convexgw/convexgw/convexclient"
 
 // userFunctions are convex/auth.ts (internal) and convex/users.ts.
 func userFunctions() []function {
