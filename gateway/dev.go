@@ -12,7 +12,7 @@ import (
 
 	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient/convextest"
-	"github.com/convexgw/convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
 
 // startDevBackend serves the embedded dev backend (the Go emulation of the

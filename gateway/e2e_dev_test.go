@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/convexgw/convexgw/convexclient/convextest"
-	"github.com/convexgw/convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
 
 // TestE2EDevMode runs the gateway as `gateway -dev` does: the embedded dev

@@ -11,9 +11,9 @@ import (
 )
 
 // TestE2ERecordedBackend runs the login flow against the recorded fake: the
-// cassettes of testdata/cassettes, recorded from the real Convex functions.
+// cassettes of examples/demo/testdata/cassettes, recorded from the real Convex functions.
 func TestE2ERecordedBackend(t *testing.T) {
-	c, err := convextest.LoadCassette("../testdata/cassettes/login.json")
+	c, err := convextest.LoadCassette("../examples/demo/testdata/cassettes/login.json")
 	if err != nil {
 		t.Fatal(err)
 	}

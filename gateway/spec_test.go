@@ -12,7 +12,7 @@ import (
 // lacks a bound function stops a strict gateway (naming the function) and
 // only warns otherwise; the deployed spec passes.
 func TestFunctionSpecCheckAtStart(t *testing.T) {
-	data, err := os.ReadFile("../convex/function-spec.json")
+	data, err := os.ReadFile("../examples/demo/convex/function-spec.json")
 	if err != nil {
 		t.Skip("no convex/function-spec.json:", err)
 	}
@@ -37,7 +37,7 @@ func TestFunctionSpecCheckAtStart(t *testing.T) {
 		strict  bool
 		wantErr bool
 	}{
-		{"../convex/function-spec.json", true, false},
+		{"../examples/demo/convex/function-spec.json", true, false},
 		{brokenFile, false, false},
 		{brokenFile, true, true},
 	} {

@@ -12,7 +12,7 @@ import (
 // The deployed function spec of convex/ (`npx convex function-spec`), kept in
 // the repository. The bindings must match it: kinds and visibility
 // (CheckSpecFile), and the Go args and result types field by field.
-const deployedSpec = "../convex/function-spec.json"
+const deployedSpec = "../examples/demo/convex/function-spec.json"
 
 func TestBindingsMatchDeployedSpec(t *testing.T) {
 	b := NewBindings()

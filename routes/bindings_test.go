@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/convexgw/convexgw/convexclient"
-	"github.com/convexgw/convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
 
 // contractFunctions is convex/CONTRACT.md: path → kind, visibility.

@@ -13,7 +13,7 @@ import (
 	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/convexclient/convextest"
-	"github.com/convexgw/convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
 
 // testEnv is the gateway's routes (the real route table, Handler) in front

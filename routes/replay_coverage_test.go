@@ -135,7 +135,7 @@ func TestReplayCoversEveryRoute(t *testing.T) {
 		}
 	}
 	for name, sc := range scenarios {
-		c, err := convextest.LoadCassette(filepath.Join("..", "testdata", "cassettes", name+".json"))
+		c, err := convextest.LoadCassette(filepath.Join("..", "examples", "demo", "testdata", "cassettes", name+".json"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,7 @@ import (
 )
 
 // replayEnv is the real route table (testEnv) in front of a strict replay of
-// one recorded scenario (testdata/cassettes/<scenario>.json, recorded from
+// one recorded scenario (examples/demo/testdata/cassettes/<scenario>.json, recorded from
 // the TypeScript functions): a request the scenario does not hold, or holds
 // fewer times, fails the test. Steps (replayStep) say which recording each
 // request must consume; run checks after every step that exactly that one
@@ -56,7 +56,7 @@ func newReplayEnvLenient(t *testing.T, scenario, mode string) *replayEnv {
 
 func buildReplayEnv(t *testing.T, scenario, mode string, strict bool) *replayEnv {
 	t.Helper()
-	c, err := convextest.LoadCassette(filepath.Join("..", "testdata", "cassettes", scenario+".json"))
+	c, err := convextest.LoadCassette(filepath.Join("..", "examples", "demo", "testdata", "cassettes", scenario+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}

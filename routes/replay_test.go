@@ -7,7 +7,7 @@ import (
 )
 
 // End-to-end tests of every REST route and the passthrough against the
-// recorded fake: the cassettes of testdata/cassettes, recorded from the
+// recorded fake: the cassettes of examples/demo/testdata/cassettes, recorded from the
 // TypeScript functions in convex/. Each scenario is replayed strictly: the
 // steps make the gateway send exactly the scenario's requests, in recorded
 // order (checked after every step), and every recording is consumed except

@@ -2,7 +2,7 @@
 // records the cassettes the tests replay. Exactly one mode:
 //
 //	convexfake -dev [-addr A]
-//	    the dev backend (gateway/devbackend: the demo app's functions
+//	    the dev backend (examples/demo/devbackend: the demo app's functions
 //	    emulated in Go, with the demo seed); deploy key from
 //	    CONVEX_DEPLOY_KEY, else a random one that is printed.
 //	convexfake -cassettes DIR [-addr A] [-repeat]
@@ -70,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.repeat, "repeat", false, "with -cassettes: answer used-up requests with their last recording again")
 	fs.BoolVar(&o.record, "record", false, "record the scenarios from -upstream into -out")
 	fs.StringVar(&o.upstream, "upstream", "", "with -record: the upstream deployment `URL`")
-	fs.StringVar(&o.out, "out", "testdata/cassettes", "with -record: cassette `DIR`")
+	fs.StringVar(&o.out, "out", "examples/demo/testdata/cassettes", "with -record: cassette `DIR`")
 	fs.StringVar(&o.scenario, "scenario", "", "with -record: comma-separated scenario `names` (default all)")
 	fs.BoolVar(&o.proxy, "proxy", false, "with -record: serve the recording proxy on -addr instead of running scenarios")
 	fs.BoolVar(&o.noReset, "no-reset", false, "with -record: real deployment (no /__reset; normalise ids and times)")

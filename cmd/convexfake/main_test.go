@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/convexgw/convexgw/convexclient/convextest"
-	"github.com/convexgw/convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -24,7 +24,7 @@ func TestParseFlags(t *testing.T) {
 		{"dev", []string{"-dev"}, "", func(o options) bool { return o.dev && o.addr == "127.0.0.1:3210" }},
 		{"cassettes", []string{"-cassettes", "d", "-addr", "127.0.0.1:0", "-repeat"}, "", func(o options) bool { return o.cassettes == "d" && o.repeat }},
 		{"record runner", []string{"-record", "-upstream", "http://127.0.0.1:1"}, "", func(o options) bool {
-			return o.out == "testdata/cassettes" && o.normalizeMode() == convextest.NormalizeOff
+			return o.out == "examples/demo/testdata/cassettes" && o.normalizeMode() == convextest.NormalizeOff
 		}},
 		{"record real", []string{"-record", "-upstream", "https://x.convex.cloud", "-no-reset"}, "", func(o options) bool {
 			return o.normalizeMode() == convextest.NormalizeMap
@@ -142,7 +142,7 @@ func postJSON(t *testing.T, url, body, authz string) (int, string) {
 }
 
 func TestRunServesCassettes(t *testing.T) {
-	dir := filepath.Join("..", "..", "testdata", "cassettes")
+	dir := filepath.Join("..", "..", "examples", "demo", "testdata", "cassettes")
 	url := startRun(t, []string{"-cassettes", dir, "-addr", "127.0.0.1:0"}, nil)
 	status, body := postJSON(t, url+"/api/query", `{"path":"auth:getUserByEmail","args":{"email":"nobody@demo.test"}}`, "Convex whatever")
 	if status != 200 || body != `{"status":"success","value":null}` {

@@ -21,7 +21,7 @@ import (
 
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/convexclient/convextest"
-	"github.com/convexgw/convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
 
 const testKey = "test-admin-key"
@@ -70,12 +70,12 @@ func TestRecordFromDevBackendReproducesCassettes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	committed, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "cassettes", "*.json"))
+	committed, _ := filepath.Glob(filepath.Join("..", "..", "examples", "demo", "testdata", "cassettes", "*.json"))
 	if len(committed) != len(scenarios()) {
 		t.Errorf("%d committed cassettes for %d scenarios", len(committed), len(scenarios()))
 	}
 	for _, sc := range scenarios() {
-		want, err := os.ReadFile(filepath.Join("..", "..", "testdata", "cassettes", sc.name+".json"))
+		want, err := os.ReadFile(filepath.Join("..", "..", "examples", "demo", "testdata", "cassettes", sc.name+".json"))
 		if err != nil {
 			t.Errorf("scenario %s has no committed cassette: %v", sc.name, err)
 			continue
@@ -85,7 +85,7 @@ func TestRecordFromDevBackendReproducesCassettes(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("scenario %s: recording from the dev backend differs from testdata/cassettes/%s.json", sc.name, sc.name)
+			t.Errorf("scenario %s: recording from the dev backend differs from examples/demo/testdata/cassettes/%s.json", sc.name, sc.name)
 		}
 	}
 }
@@ -211,7 +211,7 @@ func TestDemoTokenClaims(t *testing.T) {
 // load and re-encode gives the same bytes), no secrets, and every demo
 // function answered successfully at least once.
 func TestCommittedCassettes(t *testing.T) {
-	dir := filepath.Join("..", "..", "testdata", "cassettes")
+	dir := filepath.Join("..", "..", "examples", "demo", "testdata", "cassettes")
 	cs, err := convextest.LoadCassettes(dir)
 	if err != nil {
 		t.Fatal(err)

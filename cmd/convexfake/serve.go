@@ -12,7 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/convexgw/convexgw/convexclient/convextest"
-	"github.com/convexgw/convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
 
 // serveCassettes serves strict replay of every cassette in o.cassettes.

@@ -20,8 +20,8 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 	"github.com/convexgw/convexgw/gateway"
-	"github.com/convexgw/convexgw/gateway/devbackend"
 )
 
 func main() {

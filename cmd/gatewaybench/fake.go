@@ -15,7 +15,7 @@ import (
 
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/convexclient/convextest"
-	"github.com/convexgw/convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
 
 // verifyFunc verifies a Bearer JWT as Convex's customJwt provider does.

@@ -16,7 +16,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
-// account is a demo login with a valid password (gateway/devbackend seed).
+// account is a demo login with a valid password (examples/demo/devbackend seed).
 type account struct{ email, password string }
 
 // benchAccounts are the active demo accounts; logins rotate over them.

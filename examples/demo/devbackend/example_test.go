@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/convexgw/convexgw/convexclient/convextest"
-	"github.com/convexgw/convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
 
 // The dev backend served as a fake Convex deployment: the deploy key looks

@@ -1,7 +1,7 @@
 import { ConvexError } from "convex/values";
 
 // Input rules beyond the validators. Each rule is mirrored by the Go dev
-// backend (gateway/devbackend): keep CONTRACT.md ("Text rules", "Number
+// backend (examples/demo/devbackend): keep CONTRACT.md ("Text rules", "Number
 // rules") in step with this file.
 
 /** Maximum lengths in UTF-16 code units (JS String.length), after trim(). */

@@ -21,7 +21,6 @@ function defaultSeed(): string {
     here,
     "..",
     "..",
-    "gateway",
     "devbackend",
     "seed.json",
   );

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Re-records every scenario from the TypeScript functions in convex/ through
+# Re-records every scenario from the TypeScript functions in examples/demo/convex/ through
 # the local Node runner (convex-test) and fails if any cassette differs from
-# the committed one in testdata/cassettes/; then checks the Go dev backend
+# the committed one in examples/demo/testdata/cassettes/; then checks the Go dev backend
 # against the runner call for call.
 #
-#   testdata/rerecord-check.sh            # check (CI)
-#   testdata/rerecord-check.sh --update   # refresh testdata/cassettes/ instead
+#   examples/demo/rerecord-check.sh            # check (CI)
+#   examples/demo/rerecord-check.sh --update   # refresh testdata/cassettes/ instead
 #
 # Needs node (>= 20) and the pinned npm packages (installed with `npm ci` in
-# convex/ when missing). Starts the runner on a free loopback port and stops
+# examples/demo/convex/ when missing). Starts the runner on a free loopback port and stops
 # it on exit.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 update=false
 case "${1:-}" in
@@ -20,8 +20,8 @@ case "${1:-}" in
   *) echo "usage: $0 [--update]" >&2; exit 2 ;;
 esac
 
-if [ ! -x convex/node_modules/.bin/tsx ]; then
-  (cd convex && npm ci --no-audit --no-fund)
+if [ ! -x examples/demo/convex/node_modules/.bin/tsx ]; then
+  (cd examples/demo/convex && npm ci --no-audit --no-fund)
 fi
 
 tmp=$(mktemp -d)
@@ -40,7 +40,7 @@ export CONVEX_RUNNER_ADMIN_KEY="${CONVEX_RUNNER_ADMIN_KEY:-runner-admin-key}"
 unset CONVEX_DEPLOY_KEY
 
 # One node process (no tsx wrapper), so $runner_pid is the runner itself.
-(cd convex && exec node --import tsx runner/main.ts --port 0 >"$tmp/runner.url" 2>"$tmp/runner.log") &
+(cd examples/demo/convex && exec node --import tsx runner/main.ts --port 0 >"$tmp/runner.url" 2>"$tmp/runner.log") &
 runner_pid=$!
 
 url=""
@@ -58,24 +58,24 @@ fi
 
 out="$tmp/cassettes"
 if $update; then
-  out="testdata/cassettes"
-  rm -f testdata/cassettes/*.json
+  out="examples/demo/testdata/cassettes"
+  rm -f examples/demo/testdata/cassettes/*.json
 fi
 go run ./cmd/convexfake -record -upstream "$url" -out "$out"
 
 if $update; then
-  echo "rerecord-check: cassettes refreshed in testdata/cassettes/ (review with git diff)"
+  echo "rerecord-check: cassettes refreshed in examples/demo/testdata/cassettes/ (review with git diff)"
   exit 0
 fi
-if ! diff -ru testdata/cassettes "$out"; then
-  echo "rerecord-check: FAIL: re-recorded cassettes differ from testdata/cassettes/." >&2
-  echo "If convex/ changed on purpose, run testdata/rerecord-check.sh --update and commit the diff." >&2
+if ! diff -ru examples/demo/testdata/cassettes "$out"; then
+  echo "rerecord-check: FAIL: re-recorded cassettes differ from examples/demo/testdata/cassettes/." >&2
+  echo "If convex/ changed on purpose, run examples/demo/rerecord-check.sh --update and commit the diff." >&2
   exit 1
 fi
 echo "rerecord-check: OK: $(ls "$out" | wc -l) cassettes re-recorded identically"
 
 # While the runner is up: the dev backend against the TypeScript functions,
-# call for call (gateway/devbackend TestAgainstNodeRunner, skipped without it).
+# call for call (examples/demo/devbackend TestAgainstNodeRunner, skipped without it).
 DEVBACKEND_RUNNER_URL="$url" DEVBACKEND_RUNNER_KEY="$CONVEX_RUNNER_ADMIN_KEY" \
-  go test -count=1 -run '^TestAgainstNodeRunner$' -v ./gateway/devbackend/ | grep -E '^(--- |ok|FAIL|PASS)'
+  go test -count=1 -run '^TestAgainstNodeRunner$' -v ./examples/demo/devbackend/ | grep -E '^(--- |ok|FAIL|PASS)'
 test "${PIPESTATUS[0]}" -eq 0

@@ -22,7 +22,7 @@ import (
 
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/convexclient/convextest"
-	"github.com/convexgw/convexgw/gateway/devbackend"
+	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
 
 const equivKey = "equivalence-admin-key"
@@ -124,7 +124,7 @@ func authorization(t *testing.T, kind convextest.AuthKind, subject string) strin
 }
 
 func TestEquivalenceWithRecordings(t *testing.T) {
-	cassettes, err := convextest.LoadCassettes(filepath.Join("..", "..", "testdata", "cassettes"))
+	cassettes, err := convextest.LoadCassettes(filepath.Join("..", "testdata", "cassettes"))
 	if err != nil {
 		t.Fatal(err)
 	}
