@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/convexgw/convexgw/accounts"
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/routes"
 )
 
 // Identity modes: how the gateway tells Convex who the caller is.
@@ -38,6 +40,17 @@ type Config struct {
 	BreakerOpenTimeout time.Duration `json:"breakerOpenTimeout"` // open → half-open after this
 	FunctionSpecFile   string        `json:"functionSpecFile"`   // `npx convex function-spec` output; empty: no check
 	FunctionSpecStrict bool          `json:"functionSpecStrict"` // refuse to start on a mismatch (else warn)
+
+	// PassthroughExpose lists the functions the Convex-compatible
+	// passthrough serves besides the app's Exposed bindings: paths
+	// ("users:me"), module wildcards ("messages:*") or "*".
+	PassthroughExpose []string `json:"passthroughExpose"`
+	// The login contract's Convex functions (package accounts). An empty (or
+	// "off") AccountsRecordLogin or AccountsSetPasswordHash switches that
+	// after-login mutation off.
+	AccountsFindByEmail     string `json:"accountsFindByEmail"`
+	AccountsRecordLogin     string `json:"accountsRecordLogin"`
+	AccountsSetPasswordHash string `json:"accountsSetPasswordHash"`
 
 	// IdentityMode is IdentityJWT or IdentityAdmin.
 	IdentityMode string `json:"identityMode"`
@@ -103,40 +116,43 @@ type Config struct {
 // place defaults live.
 func Defaults() Config {
 	return Config{
-		ConvexTimeout:       10 * time.Second,
-		BreakerFailures:     5,
-		BreakerOpenTimeout:  10 * time.Second,
-		IdentityMode:        IdentityJWT,
-		ListenAddr:          ":8080",
-		PublicURL:           "http://localhost:8080",
-		ProtectedPrefixes:   []string{"/dashboard"},
-		SessionTTL:          7 * 24 * time.Hour,
-		SessionRefreshAfter: 24 * time.Hour,
-		SessionMaxAge:       30 * 24 * time.Hour,
-		SecureCookies:       true,
-		ConvexTokenTTL:      10 * time.Minute,
-		BcryptCost:          12,
-		BcryptWorkers:       runtime.NumCPU(),
-		BcryptMaxWait:       2 * time.Second,
-		LockoutMax:          5,
-		LockoutWindow:       15 * time.Minute,
-		LockoutFor:          15 * time.Minute,
-		LoginRate:           20,
-		LoginBurst:          10,
-		APIRate:             50,
-		APIBurst:            100,
-		BodyLimitBytes:      1 << 20,
-		ReadHeaderTimeout:   5 * time.Second,
-		ReadTimeout:         15 * time.Second,
-		WriteTimeout:        30 * time.Second,
-		IdleTimeout:         2 * time.Minute,
-		ShutdownTimeout:     15 * time.Second,
-		SecondaryWorkers:    2,
-		SecondaryQueue:      256,
-		SecondaryAttempts:   5,
-		SecondaryTimeout:    5 * time.Second,
-		LogLevel:            "info",
-		LogFormat:           "json",
+		ConvexTimeout:           10 * time.Second,
+		AccountsFindByEmail:     accounts.DefaultFindByEmail,
+		AccountsRecordLogin:     accounts.DefaultRecordLogin,
+		AccountsSetPasswordHash: accounts.DefaultSetPasswordHash,
+		BreakerFailures:         5,
+		BreakerOpenTimeout:      10 * time.Second,
+		IdentityMode:            IdentityJWT,
+		ListenAddr:              ":8080",
+		PublicURL:               "http://localhost:8080",
+		ProtectedPrefixes:       []string{"/dashboard"},
+		SessionTTL:              7 * 24 * time.Hour,
+		SessionRefreshAfter:     24 * time.Hour,
+		SessionMaxAge:           30 * 24 * time.Hour,
+		SecureCookies:           true,
+		ConvexTokenTTL:          10 * time.Minute,
+		BcryptCost:              12,
+		BcryptWorkers:           runtime.NumCPU(),
+		BcryptMaxWait:           2 * time.Second,
+		LockoutMax:              5,
+		LockoutWindow:           15 * time.Minute,
+		LockoutFor:              15 * time.Minute,
+		LoginRate:               20,
+		LoginBurst:              10,
+		APIRate:                 50,
+		APIBurst:                100,
+		BodyLimitBytes:          1 << 20,
+		ReadHeaderTimeout:       5 * time.Second,
+		ReadTimeout:             15 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             2 * time.Minute,
+		ShutdownTimeout:         15 * time.Second,
+		SecondaryWorkers:        2,
+		SecondaryQueue:          256,
+		SecondaryAttempts:       5,
+		SecondaryTimeout:        5 * time.Second,
+		LogLevel:                "info",
+		LogFormat:               "json",
 	}
 }
 
@@ -152,6 +168,23 @@ func (c Config) Validate() error {
 		if err := (convexclient.Config{URL: c.ConvexURL, AllowedHosts: c.ConvexAllowedHosts}).Validate(); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if c.AccountsFindByEmail == "" {
+		bad("ACCOUNTS_FIND_BY_EMAIL", "required: the internal query that looks a user up by email")
+	}
+	for _, f := range []struct{ setting, path string }{
+		{"ACCOUNTS_FIND_BY_EMAIL", c.AccountsFindByEmail},
+		{"ACCOUNTS_RECORD_LOGIN", offIsEmpty(c.AccountsRecordLogin)},
+		{"ACCOUNTS_SET_PASSWORD_HASH", offIsEmpty(c.AccountsSetPasswordHash)},
+	} {
+		if f.path != "" && !convexclient.ValidPath(f.path) {
+			bad(f.setting, "%q is not a Convex function path (module:function)", f.path)
+		}
+	}
+	if _, err := routes.NewExposure(c.PassthroughExpose, nil); err != nil {
+		bad("PASSTHROUGH_EXPOSE", "%v", err)
+	} else if len(c.PassthroughExpose) > 0 && c.IdentityMode == IdentityAdmin && c.FunctionSpecFile == "" {
+		bad("PASSTHROUGH_EXPOSE", "needs FUNCTION_SPEC_FILE in identity mode %q: the passthrough then calls with the deploy key acting as the user, which could reach internal functions the patterns match", IdentityAdmin)
 	}
 	switch c.IdentityMode {
 	case IdentityJWT:
@@ -280,6 +313,20 @@ func ParseIPRange(s string) (netip.Prefix, error) {
 		return netip.Prefix{}, fmt.Errorf("parse IP: %w", err)
 	}
 	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
+}
+
+// accountFunctions are the login contract's function names ("off" and ""
+// switch an after-login mutation off).
+func (c Config) accountFunctions() accounts.Functions {
+	return accounts.Functions{FindByEmail: c.AccountsFindByEmail, RecordLogin: offIsEmpty(c.AccountsRecordLogin),
+		SetPasswordHash: offIsEmpty(c.AccountsSetPasswordHash)}
+}
+
+func offIsEmpty(s string) string {
+	if s == "off" {
+		return ""
+	}
+	return s
 }
 
 // origins returns the allowed origins, defaulting to the origin of PublicURL.

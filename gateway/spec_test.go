@@ -8,40 +8,54 @@ import (
 	"testing"
 )
 
+// writeSpecFile writes a function spec listing fns (identifier → "Query
+// public", "Mutation internal", ...) and returns its path.
+func writeSpecFile(t *testing.T, fns map[string]string) string {
+	t.Helper()
+	var list []map[string]any
+	for id, kv := range fns {
+		kind, vis, _ := strings.Cut(kv, " ")
+		list = append(list, map[string]any{"identifier": id, "functionType": kind,
+			"visibility": map[string]string{"kind": vis}, "args": map[string]string{"type": "any"}})
+	}
+	data, _ := json.Marshal(map[string]any{"url": "https://x.convex.cloud", "functions": list})
+	path := filepath.Join(t.TempDir(), "spec.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// messagesSpec is a small app's spec: public messages functions, an
+// internal user lookup, the login contract's mutations.
+func messagesSpec() map[string]string {
+	return map[string]string{
+		"messages.js:list": "Query public", "messages.js:send": "Mutation public",
+		"messages.js:purge": "Mutation internal", "admin/stats.js:count": "Query public",
+		"users.js:byEmail": "Query internal", "auth.js:updateLastLogin": "Mutation internal",
+		"auth.js:updatePasswordHash": "Mutation internal",
+	}
+}
+
 // TestFunctionSpecCheckAtStart: with FUNCTION_SPEC_FILE set, a spec that
-// lacks a bound function stops a strict gateway (naming the function) and
-// only warns otherwise; the deployed spec passes.
+// lacks a function of the login contract stops a strict gateway (naming the
+// function) and only warns otherwise.
 func TestFunctionSpecCheckAtStart(t *testing.T) {
-	data, err := os.ReadFile("../examples/demo/convex/function-spec.json")
-	if err != nil {
-		t.Skip("no convex/function-spec.json:", err)
-	}
-	var spec map[string]any
-	if err := json.Unmarshal(data, &spec); err != nil {
-		t.Fatal(err)
-	}
-	var kept []any
-	for _, f := range spec["functions"].([]any) {
-		if f.(map[string]any)["identifier"] != "tasks.js:create" {
-			kept = append(kept, f)
-		}
-	}
-	spec["functions"] = kept
-	broken, _ := json.Marshal(spec)
-	brokenFile := filepath.Join(t.TempDir(), "spec.json")
-	if err := os.WriteFile(brokenFile, broken, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	good := writeSpecFile(t, messagesSpec())
+	broken := messagesSpec()
+	delete(broken, "auth.js:updateLastLogin")
+	brokenFile := writeSpecFile(t, broken)
 	for _, tt := range []struct {
 		file    string
 		strict  bool
 		wantErr bool
 	}{
-		{"../examples/demo/convex/function-spec.json", true, false},
+		{good, true, false},
 		{brokenFile, false, false},
 		{brokenFile, true, true},
 	} {
 		cfg := testConfig("")
+		cfg.AccountsFindByEmail = "users:byEmail"
 		cfg.FunctionSpecFile, cfg.FunctionSpecStrict = tt.file, tt.strict
 		g, err := New(cfg, Options{})
 		if err != nil {
@@ -49,8 +63,8 @@ func TestFunctionSpecCheckAtStart(t *testing.T) {
 		}
 		err = g.Start(t.Context())
 		if tt.wantErr {
-			if err == nil || !strings.Contains(err.Error(), "tasks:create") {
-				t.Errorf("%s strict: Start = %v, want an error naming tasks:create", tt.file, err)
+			if err == nil || !strings.Contains(err.Error(), "auth:updateLastLogin") {
+				t.Errorf("%s strict: Start = %v, want an error naming auth:updateLastLogin", tt.file, err)
 			}
 			continue
 		}
@@ -59,5 +73,49 @@ func TestFunctionSpecCheckAtStart(t *testing.T) {
 			continue
 		}
 		_ = g.Shutdown(t.Context())
+	}
+}
+
+// TestPassthroughExposeChecks: every PASSTHROUGH_EXPOSE pattern is checked
+// against the spec; internal functions are never exposed.
+func TestPassthroughExposeChecks(t *testing.T) {
+	spec := writeSpecFile(t, messagesSpec())
+	for _, tt := range []struct {
+		expose []string
+		want   string // "" = accepted; else a substring of the error
+	}{
+		{[]string{"messages:*", "admin/stats:count"}, ""},
+		{[]string{"messages:list", "*"}, ""},
+		{[]string{"users:byEmail"}, `"users:byEmail" is an internal function`},
+		{[]string{"users:*"}, `"users:*" matches only internal functions`},
+		{[]string{"nothing:here"}, `"nothing:here" matches no function`},
+		{[]string{"admin:*"}, `"admin:*" matches no function`}, // module wildcards do not reach sub-modules
+		{[]string{"messages:list", "ghost:*"}, `"ghost:*"`},
+	} {
+		cfg := testConfig("")
+		cfg.AccountsFindByEmail = "users:byEmail"
+		cfg.FunctionSpecFile, cfg.PassthroughExpose = spec, tt.expose
+		g, err := New(cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = g.Check()
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%v: %v", tt.expose, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%v: error %v, want %q", tt.expose, err, tt.want)
+		}
+	}
+	// In admin identity mode the passthrough carries the deploy key (acting
+	// as the user): patterns need the spec to know what is public.
+	cfg := testConfig("")
+	cfg.IdentityMode, cfg.PassthroughExpose = IdentityAdmin, []string{"messages:*"}
+	if _, err := New(cfg, Options{}); err == nil || !strings.Contains(err.Error(), "FUNCTION_SPEC_FILE") {
+		t.Errorf("admin mode without a spec: %v", err)
+	}
+	cfg.PassthroughExpose = []string{"messages:bad path"}
+	if _, err := New(cfg, Options{}); err == nil || !strings.Contains(err.Error(), "PASSTHROUGH_EXPOSE") {
+		t.Errorf("malformed pattern: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 
+	"github.com/convexgw/convexgw/accounts"
 	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/routes"
@@ -26,16 +27,11 @@ const sessionAudience = "convexgw-session"
 func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 	cfg, log, now := g.cfg, g.log, g.opts.Now
 
-	bindings := routes.NewBindings()
-	if cfg.FunctionSpecFile != "" {
-		mode := routes.SpecWarn
-		if cfg.FunctionSpecStrict {
-			mode = routes.SpecFail
-		}
-		warn := func(err error) { log.Warn("function spec mismatch", zap.Error(err)) }
-		if err := bindings.CheckSpecFile(cfg.FunctionSpecFile, mode, warn); err != nil {
-			return nil, err
-		}
+	var client *convexclient.Client
+	var accts accounts.Accounts
+	exposure, err := g.exposure()
+	if err != nil {
+		return nil, err
 	}
 	store, err := g.stateStore()
 	if err != nil {
@@ -45,8 +41,12 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Dev {
-		url, key, err := g.startDevBackend(ctx, tokens)
+	if cfg.Dev && g.opts.DevBackend != nil {
+		env := DevBackendEnv{Issuer: g.publicURL, Now: now, Logger: log}
+		if tokens != nil {
+			env.JWKS = tokens.JWKS()
+		}
+		url, key, err := g.startDevBackend(ctx, env)
 		if err != nil {
 			return nil, err
 		}
@@ -56,7 +56,6 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 
 	g.secondary = NewSecondary(SecondaryConfig{Workers: cfg.SecondaryWorkers, QueueSize: cfg.SecondaryQueue,
 		Attempts: cfg.SecondaryAttempts, Timeout: cfg.SecondaryTimeout, Retryable: Transient, Logger: log})
-	var client *convexclient.Client
 	g.metrics = NewMetrics(func() convexclient.State { return client.State() }, g.secondary.Stats)
 	client = convexclient.NewLazy(func() (convexclient.Config, error) {
 		return convexclient.Config{
@@ -67,6 +66,11 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 		}, nil
 	})
 	g.convex = client
+	if g.opts.Accounts != nil {
+		accts = g.opts.Accounts(client)
+	} else {
+		accts = accounts.NewConvex(client, cfg.accountFunctions(), nil)
+	}
 
 	sessions, err := auth.NewSessions(auth.SessionConfig{
 		Keys:   sessionKeys(cfg.SessionSecret, cfg.SessionSecretsPrevious),
@@ -97,7 +101,8 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	api := routes.NewAPI(routes.Deps{
-		Logger: log, Convex: client, Bindings: bindings, IdentityMode: cfg.IdentityMode, PublicURL: g.publicURL,
+		Logger: log, Convex: client, Accounts: accts, Exposure: exposure,
+		IdentityMode: cfg.IdentityMode, PublicURL: g.publicURL,
 		Passwords: auth.NewPasswords(auth.PasswordConfig{Cost: cfg.BcryptCost, PoolSize: cfg.BcryptWorkers,
 			MaxWait: cfg.BcryptMaxWait}),
 		Sessions: sessions, ConvexTokens: tokens, CSRF: csrf, Origins: auth.NewOriginPolicy(origins),
@@ -109,9 +114,86 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 		BodyLimit: cfg.BodyLimitBytes, HSTS: cfg.SecureCookies && len(g.publicURL) > 8 && g.publicURL[:8] == "https://",
 		APIRateLimit: cfg.APIRate > 0, Now: now,
 	})
-	h := api.Handler()
+	var apps []func(*routes.Router)
+	if g.opts.App != nil {
+		apps = append(apps, g.opts.App.Routes)
+	}
+	h := api.Handler(apps...)
 	g.secondary.Start() // last: nothing after it can fail and leave workers behind
 	return h, nil
+}
+
+// exposure is what the passthrough serves: PASSTHROUGH_EXPOSE and the
+// app's Exposed bindings, limited to the public functions of the function
+// spec when FUNCTION_SPEC_FILE is set. With a spec it also checks the
+// patterns and the bindings (the app's and the login contract's) against it.
+func (g *Gateway) exposure() (*routes.Exposure, error) {
+	var appReg *convexclient.Registry
+	if g.opts.App != nil {
+		appReg = g.opts.App.Registry()
+	}
+	exposure, err := routes.NewExposure(g.cfg.PassthroughExpose, appReg)
+	if err != nil {
+		return nil, err
+	}
+	if g.cfg.FunctionSpecFile == "" {
+		return exposure, nil
+	}
+	spec, err := readSpec(g.cfg.FunctionSpecFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := spec.checkExposure(g.cfg.PassthroughExpose); err != nil {
+		return nil, err
+	}
+	contractReg := convexclient.NewRegistry()
+	if g.opts.Accounts == nil { // declared only to be checked
+		accounts.NewConvex(nil, g.cfg.accountFunctions(), contractReg)
+	}
+	if err := g.checkBindings(spec, appReg, contractReg); err != nil {
+		return nil, err
+	}
+	return exposure.OnlyPublic(spec.public), nil
+}
+
+// Check runs every start-up check that needs no network and does not
+// listen: the signing and verification key files, the function spec, the
+// passthrough patterns and the bindings (-check-config). New has already
+// validated the values.
+func (g *Gateway) Check() error {
+	_, errE := g.exposure()
+	_, errT := g.convexTokens()
+	return errors.Join(errE, errT)
+}
+
+// checkBindings compares the app's bindings and the login contract's
+// functions with the deployment's function spec: a mismatch stops the
+// gateway with FUNCTION_SPEC_STRICT, else it is logged as a warning.
+func (g *Gateway) checkBindings(spec *functionSpec, regs ...*convexclient.Registry) error {
+	var errs []error
+	for _, r := range regs {
+		if r == nil {
+			continue
+		}
+		err := r.CheckSpec(spec.data)
+		var se *convexclient.SpecError
+		switch {
+		case err == nil:
+		case !errors.As(err, &se):
+			return fmt.Errorf("FUNCTION_SPEC_FILE %s: %w", spec.path, err)
+		default:
+			errs = append(errs, err)
+		}
+	}
+	err := errors.Join(errs...)
+	switch {
+	case err == nil:
+		return nil
+	case g.cfg.FunctionSpecStrict:
+		return fmt.Errorf("FUNCTION_SPEC_FILE %s: %w", spec.path, err)
+	}
+	g.log.Warn("function spec mismatch", zap.Error(err))
+	return nil
 }
 
 // stateStore returns the Redis store when REDIS_URL is set (no I/O until

@@ -7,28 +7,23 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
 
+	"github.com/convexgw/convexgw/accounts"
 	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
 )
 
-// Principal is the signed-in caller, set by the session middleware.
-type Principal struct {
-	UserID    string
-	Role      string
-	Name      string
-	Email     string
-	SessionID string
-}
-
 // Context keys of the values the session middleware stores.
 const (
-	principalKey = "convexgw.principal"
-	sessionKey   = "convexgw.session"
+	principalKey   = "convexgw.principal"
+	sessionKey     = "convexgw.session"
+	apiKey         = "convexgw.api"
+	convexShapeKey = "convexgw.convex_shape"
 )
 
 // Identity modes (mirror gateway.IdentityJWT / IdentityAdmin).
@@ -88,8 +83,11 @@ type Check struct {
 type Deps struct {
 	Logger *zap.Logger          // nil means zap.NewNop()
 	Convex *convexclient.Client // required (may be lazy and unconfigured)
-	// Bindings are the typed Convex functions (bindings.go); nil means NewBindings().
-	Bindings *Bindings
+	// Accounts is the login contract (accounts.Convex by default, wired by
+	// package gateway). Nil: POST /api/auth/login answers 503.
+	Accounts accounts.Accounts
+	// Exposure says which functions the passthrough serves; nil serves none.
+	Exposure *Exposure
 	// IdentityMode is IdentityJWT (a token from ConvexTokens) or IdentityAdmin
 	// (the deploy key acting as the user). Zero means IdentityAdmin.
 	IdentityMode string
@@ -132,12 +130,11 @@ type API struct {
 	log    *zap.Logger
 	now    func() time.Time
 	tokens *tokenCache
-	b      *Bindings
 	// sessions remembers verified session tokens (verifySession);
 	// credentials the acting-as credential per user (withIdentity).
 	sessions    *ttlCache[string, auth.Session]
 	credentials *ttlCache[identityKey, convexclient.Credential]
-	bufs        renderBufs // renderList's buffers
+	bufs        sync.Pool // *bytes.Buffer of renderJSON
 }
 
 // NewAPI builds the API from its dependencies. It does no I/O.
@@ -156,10 +153,6 @@ func NewAPI(d Deps) *API {
 	if a.d.IdentityMode == "" {
 		a.d.IdentityMode = IdentityAdmin
 	}
-	a.b = d.Bindings
-	if a.b == nil {
-		a.b = NewBindings()
-	}
 	a.sessions = newTTLCache[string, auth.Session](maxCachedSessions)
 	a.credentials = newTTLCache[identityKey, convexclient.Credential](maxCachedCredentials)
 	if d.ConvexTokens != nil {
@@ -168,21 +161,15 @@ func NewAPI(d Deps) *API {
 	return a
 }
 
-// principal returns the signed-in caller, or nil when unauthenticated.
-func (a *API) principal(c echo.Context) *Principal {
-	p, _ := c.Get(principalKey).(*Principal)
-	return p
-}
-
-// convexCtx returns the request context carrying the request id and the
+// callContext returns the request context carrying the request id and the
 // caller's Convex credential for the configured identity mode: a cached
 // gateway-signed JWT (jwt) or the deploy key acting as the user (admin).
 // Without a principal the call is anonymous (Internal bindings still use
 // the deploy key).
-func (a *API) convexCtx(c echo.Context) context.Context {
+func (a *API) callContext(c echo.Context) context.Context {
 	ctx := c.Request().Context()
 	ctx = convexclient.WithRequestID(ctx, RequestIDFrom(ctx))
-	p := a.principal(c)
+	p := PrincipalFrom(c)
 	if p == nil {
 		return ctx
 	}

@@ -52,12 +52,12 @@ func TestConvexCtxIdentity(t *testing.T) {
 			c := e.NewContext(r, httptest.NewRecorder())
 
 			var anon any
-			if err := client.Query(a.convexCtx(c), "users:whoami", map[string]any{}, &anon); err != nil || anon != nil {
+			if err := client.Query(a.callContext(c), "users:whoami", map[string]any{}, &anon); err != nil || anon != nil {
 				t.Errorf("anonymous: %v %v", anon, err)
 			}
 			c.Set(principalKey, &Principal{UserID: "u1", Role: "member", Name: "Uma", Email: "uma@test.dev", SessionID: "s1"})
 			var got map[string]any
-			if err := client.Query(a.convexCtx(c), "users:whoami", map[string]any{}, &got); err != nil {
+			if err := client.Query(a.callContext(c), "users:whoami", map[string]any{}, &got); err != nil {
 				t.Fatal(err)
 			}
 			if got["sub"] != "u1" || got["email"] != "uma@test.dev" || got["tid"] != "http://gw.test|u1" {

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
 
+	"github.com/convexgw/convexgw/accounts"
 	"github.com/convexgw/convexgw/auth"
 )
 
@@ -85,8 +86,10 @@ func readLoginRequest(c echo.Context) (loginRequest, error) {
 }
 
 // login implements POST /api/auth/login: validate → per-IP limit → lockout →
-// auth:getUserByEmail (internal, deploy key) → bcrypt in the bounded pool →
-// one generic 401 → session + CSRF cookies → secondary mutations.
+// Accounts.FindByEmail (an internal Convex query, deploy key) → bcrypt in
+// the bounded pool → one generic 401 → session + CSRF cookies → the
+// after-login mutations on the secondary runner. Every refusal logs its
+// reason at info level (masked email); the client gets the one generic 401.
 func (a *API) login(c echo.Context) error {
 	outcome := "error"
 	defer func() { a.loginOutcome(outcome) }()
@@ -96,19 +99,29 @@ func (a *API) login(c echo.Context) error {
 		outcome = "invalid_request"
 		return err
 	}
-	ctx := a.convexCtx(c)
+	ctx := a.callContext(c)
 	ip := c.RealIP()
+	refused := func(reason string) {
+		a.log.Info("login refused", zap.String("request_id", RequestIDFrom(ctx)), zap.String("reason", reason),
+			zap.String("email", auth.MaskEmail(req.Email)), zap.String("remote_ip", ip))
+	}
+	if a.d.Accounts == nil {
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeBackendNotConfigured,
+			Message: "Sign-in is not configured."}
+	}
 	if err := a.allow(ctx, PolicyLogin, ip); err != nil {
 		outcome = "rate_limited"
+		refused("rate_limited")
 		return err
 	}
 	if err := a.d.Lockout.Check(ctx, req.Email, ip); err != nil {
 		if errors.Is(err, auth.ErrLocked) {
 			outcome = "locked"
+			refused("locked")
 		}
 		return err // *LockedError → 429 account_locked + Retry-After
 	}
-	user, err := a.b.GetUserByEmail.Call(ctx, a.d.Convex, EmailArgs{Email: req.Email})
+	user, err := a.d.Accounts.FindByEmail(ctx, req.Email)
 	if err != nil {
 		return fmt.Errorf("look up user: %w", err)
 	}
@@ -117,8 +130,14 @@ func (a *API) login(c echo.Context) error {
 		hash = user.PasswordHash
 	}
 	needsRehash, err := a.d.Passwords.Verify(ctx, hash, req.Password) // unknown user: dummy compare
-	if err == nil && (user == nil || !user.IsActive) {
-		err = auth.ErrInvalidCredentials
+	reason := "wrong_password"
+	switch {
+	case user == nil:
+		reason = "unknown_account"
+	case user.PasswordHash == "":
+		reason = "no_password"
+	case err == nil && !user.Active:
+		reason, err = "inactive", auth.ErrInvalidCredentials
 	}
 	if err != nil {
 		if !errors.Is(err, auth.ErrInvalidCredentials) {
@@ -131,8 +150,7 @@ func (a *API) login(c echo.Context) error {
 		if ferr := a.d.Lockout.Fail(ctx, req.Email, ip); ferr != nil && !errors.Is(ferr, auth.ErrLocked) {
 			a.log.Warn("recording login failure", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(ferr))
 		}
-		a.log.Info("login failed", zap.String("request_id", RequestIDFrom(ctx)),
-			zap.String("email", auth.MaskEmail(req.Email)), zap.String("remote_ip", ip))
+		refused(reason)
 		return errInvalidCredentials(err)
 	}
 	// Parallel guesses all pass the first check while the pool works through
@@ -141,6 +159,7 @@ func (a *API) login(c echo.Context) error {
 	if err := a.d.Lockout.Check(ctx, req.Email, ip); err != nil {
 		if errors.Is(err, auth.ErrLocked) {
 			outcome = "locked"
+			refused("locked")
 		}
 		return err
 	}
@@ -160,28 +179,36 @@ func (a *API) login(c echo.Context) error {
 		CSRFToken: csrf, ExpiresAt: sess.ExpiresAt.UTC()})
 }
 
-// afterLogin hands the last-login update and, for a hash below the
-// configured cost, the re-hash to the secondary runner: the response does
-// not wait for them.
+// afterLogin hands the login record and, for a hash below the configured
+// cost, the re-hash to the secondary runner: the response does not wait for
+// them. The login time is taken now and passed along, so a retried record
+// writes the same value. A mutation the contract switched off
+// (accounts.ErrNotSupported) is skipped.
 func (a *API) afterLogin(ctx context.Context, userID, password string, needsRehash bool) {
 	if a.d.Secondary == nil {
 		return
 	}
-	a.d.Secondary.Enqueue(ctx, a.b.UpdateLastLogin.Info().Path, func(ctx context.Context) error {
-		_, err := a.b.UpdateLastLogin.Call(ctx, a.d.Convex, UserIDArgs{UserID: userID})
-		return err
+	at := a.now()
+	a.d.Secondary.Enqueue(ctx, "accounts.record_login", func(ctx context.Context) error {
+		return ignoreUnsupported(a.d.Accounts.RecordLogin(ctx, userID, at))
 	})
 	if !needsRehash {
 		return
 	}
-	a.d.Secondary.Enqueue(ctx, a.b.UpdatePasswordHash.Info().Path, func(ctx context.Context) error {
+	a.d.Secondary.Enqueue(ctx, "accounts.set_password_hash", func(ctx context.Context) error {
 		hash, err := a.d.Passwords.Hash(ctx, password)
 		if err != nil {
 			return fmt.Errorf("re-hash password: %w", err)
 		}
-		_, err = a.b.UpdatePasswordHash.Call(ctx, a.d.Convex, PasswordHashArgs{UserID: userID, PasswordHash: hash})
-		return err
+		return ignoreUnsupported(a.d.Accounts.SetPasswordHash(ctx, userID, hash))
 	})
+}
+
+func ignoreUnsupported(err error) error {
+	if errors.Is(err, accounts.ErrNotSupported) {
+		return nil
+	}
+	return err
 }
 
 // logout implements POST /api/auth/logout: revoke the session, clear cookies.
@@ -210,7 +237,7 @@ func (a *API) convexToken(c echo.Context) error {
 	if a.tokens == nil {
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "Convex tokens are not enabled."}
 	}
-	tok, exp, err := a.tokens.get(a.principal(c))
+	tok, exp, err := a.tokens.get(PrincipalFrom(c))
 	if err != nil {
 		return err
 	}

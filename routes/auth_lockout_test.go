@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/convexgw/convexgw/accounts"
 	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/convexclient/convextest"
@@ -52,6 +53,7 @@ func TestLoginLockedDuringVerification(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.Accounts = accounts.NewConvex(d.Convex, accounts.DefaultFunctions(), nil)
 	lock := &lockedAfterFirstCheck{}
 	d.Lockout = lock
 	h := NewAPI(d).Handler()

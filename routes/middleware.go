@@ -188,9 +188,18 @@ func cors(origins []string) echo.MiddlewareFunc {
 	})
 }
 
-// bodyLimit caps request bodies; the error handler answers 413 body_too_large.
-func bodyLimit(n int64) echo.MiddlewareFunc {
-	return middleware.BodyLimit(fmt.Sprintf("%dB", n))
+// bodyLimit caps request bodies: n bytes on the gateway's own routes (the
+// error handler answers 413 body_too_large), passthrough bytes on the
+// Convex-compatible passthrough (Convex's own limit, answered as Convex
+// does: 400 BadJsonBody).
+func bodyLimit(n, passthrough int64) echo.MiddlewareFunc {
+	rest := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit: fmt.Sprintf("%dB", n), Skipper: convexShaped})
+	pt := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit: fmt.Sprintf("%dB", passthrough), Skipper: func(c echo.Context) bool { return !convexShaped(c) }})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return rest(pt(next))
+	}
 }
 
 // IPExtractor returns the client-IP rule: the TCP peer, unless trusted proxies

@@ -26,23 +26,33 @@ type errorDetail struct {
 	Fields    map[string]string `json:"fields,omitempty"`
 }
 
-// ErrorHandler returns the Echo HTTPErrorHandler: every error, Echo's own
-// 404/405/413 included, becomes the JSON error shape with the request id.
-// Errors answered with a 5xx are logged with their internal cause; the
-// client sees only the public message.
+// ErrorHandler returns the Echo HTTPErrorHandler: the one error path of the
+// gateway. Every error, Echo's own 404/405/413 included, becomes the JSON
+// error shape with the request id; on the passthrough's routes it takes
+// Convex's {"code","message"} shape instead, so a Convex client sees what a
+// deployment would show it. Errors answered with a 5xx are logged once, with
+// their internal cause; the client sees only the public message. A client
+// that went away during the request (its context cancelled) is logged at
+// debug and counted with status 499, not as a failure.
 func ErrorHandler(log *zap.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
-		pub := publicError(err)
 		rid := RequestIDFrom(c.Request().Context())
-		if pub.Status >= 500 && !failingFast(pub.Code) {
-			log.Error("request failed", zap.String("request_id", rid), zap.String("code", pub.Code),
-				zap.Int("status", pub.Status), zap.Error(err))
-		} else if ce := log.Check(zap.DebugLevel, "request refused"); ce != nil {
-			ce.Write(zap.String("request_id", rid), zap.String("code", pub.Code), zap.Error(err))
+		if clientGone(c, err) {
+			if ce := log.Check(zap.DebugLevel, "client canceled"); ce != nil {
+				ce.Write(zap.String("request_id", rid), zap.Error(err))
+			}
+			_ = c.NoContent(StatusClientClosedRequest)
+			return
 		}
+		if convexShaped(c) {
+			writeConvexError(log, c, rid, err)
+			return
+		}
+		pub := publicError(err)
+		logError(log, rid, pub.Status, pub.Code, err)
 		if pub.RetryAfter > 0 {
 			c.Response().Header().Set(echo.HeaderRetryAfter, retryAfterSeconds(pub.RetryAfter))
 		}
@@ -56,6 +66,28 @@ func ErrorHandler(log *zap.Logger) echo.HTTPErrorHandler {
 		if werr != nil {
 			log.Debug("writing error response", zap.String("request_id", rid), zap.Error(werr))
 		}
+	}
+}
+
+// StatusClientClosedRequest is the status recorded (in metrics and the
+// access log) for a request whose client went away before the answer: nginx's
+// 499. The client never sees it.
+const StatusClientClosedRequest = 499
+
+// clientGone reports whether err is the request's own cancellation: the
+// client closed the connection while the gateway worked (a Convex call
+// returned context.Canceled because the request context ended).
+func clientGone(c echo.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil
+}
+
+// logError logs a 5xx answer with its cause, once; other answers at debug.
+func logError(log *zap.Logger, rid string, status int, code string, err error) {
+	if status >= 500 && !failingFast(code) {
+		log.Error("request failed", zap.String("request_id", rid), zap.String("code", code),
+			zap.Int("status", status), zap.Error(err))
+	} else if ce := log.Check(zap.DebugLevel, "request refused"); ce != nil {
+		ce.Write(zap.String("request_id", rid), zap.String("code", code), zap.Error(err))
 	}
 }
 

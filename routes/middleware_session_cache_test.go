@@ -35,7 +35,7 @@ func TestSessionCacheRevocation(t *testing.T) {
 	a := NewAPI(d)
 	e := echo.New()
 	e.HTTPErrorHandler = ErrorHandler(a.log)
-	e.GET("/x", func(c echo.Context) error { return c.String(200, a.principal(c).UserID) }, a.requireSession)
+	e.GET("/x", func(c echo.Context) error { return c.String(200, PrincipalFrom(c).UserID) }, a.requireSession)
 	get := func(ck *http.Cookie) int {
 		r := httptest.NewRequest(http.MethodGet, "/x", nil)
 		r.AddCookie(ck)

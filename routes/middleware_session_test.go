@@ -16,7 +16,7 @@ func TestRequireSessionCSRF(t *testing.T) {
 	a := NewAPI(d)
 	e := echo.New()
 	e.HTTPErrorHandler = ErrorHandler(a.log)
-	ok := func(c echo.Context) error { return c.String(200, a.principal(c).UserID) }
+	ok := func(c echo.Context) error { return c.String(200, PrincipalFrom(c).UserID) }
 	e.GET("/x", ok, a.requireSession)
 	e.POST("/x", ok, a.requireSession)
 

@@ -16,7 +16,7 @@ import (
 // The Convex-compatible passthrough: POST /api/query, /api/mutation,
 // /api/action and /api/run/{module...}/{function} accept what a Convex
 // deployment accepts and answer what it would answer, for the bindings
-// marked Exposed. Every other path, internal functions included, gets
+// the Exposure allows. Every other path, internal functions included, gets
 // Convex's own "could not find function" answer, so nothing leaks. Calls go
 // through the shared convexclient.Client (breaker, retries, metrics) with the
 // caller's identity: a gateway-issued Convex token (Authorization: Bearer),
@@ -40,14 +40,14 @@ type PassthroughHandlers struct {
 	Run      echo.HandlerFunc // POST /api/run/*
 }
 
-// passthroughHandlers builds the passthrough for the Exposed bindings of reg.
-func (a *API) passthroughHandlers(reg *convexclient.Registry) PassthroughHandlers {
+// passthroughHandlers builds the passthrough for the functions Deps.Exposure allows.
+func (a *API) passthroughHandlers() PassthroughHandlers {
 	var tv *tokenVerifier
 	if a.d.ConvexTokens != nil {
 		tv = newTokenVerifier(a.d.ConvexTokens, a.now)
 	}
 	h := func(kind convexclient.Kind) echo.HandlerFunc {
-		return func(c echo.Context) error { return a.passthrough(c, kind, reg, tv) }
+		return func(c echo.Context) error { return a.passthrough(c, kind, tv) }
 	}
 	return PassthroughHandlers{
 		Query:    h(convexclient.KindQuery),
@@ -58,72 +58,71 @@ func (a *API) passthroughHandlers(reg *convexclient.Registry) PassthroughHandler
 }
 
 // passthrough serves one call; kind 0 is /api/run.
-func (a *API) passthrough(c echo.Context, kind convexclient.Kind, reg *convexclient.Registry, tv *tokenVerifier) error {
+func (a *API) passthrough(c echo.Context, kind convexclient.Kind, tv *tokenVerifier) error {
 	req := c.Request()
 	run := kind == 0
 	if herr := checkClientVersion(req.Header.Get("Convex-Client")); herr != nil {
-		return herr.write(c)
+		return herr
 	}
 	authz, herr := parseAuthorization(req.Header.Get(echo.HeaderAuthorization))
 	if herr != nil {
-		return herr.write(c)
+		return herr
 	}
 	if !jsonContentType(req.Header.Get(echo.HeaderContentType)) {
-		return errBadContentType().write(c)
+		return errBadContentType()
 	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, maxPassthroughBody+1))
 	if err != nil || len(body) > maxPassthroughBody {
 		// Convex answers an oversize body with 400 BadJsonBody. (A declared
 		// Content-Length over the gateway's body limit is refused earlier by
 		// that middleware, in the gateway's error shape.)
-		return badJSONBody("Failed to buffer the request body: length limit exceeded").write(c)
+		return badJSONBody("Failed to buffer the request body: length limit exceeded")
 	}
 	call, herr := parseUDFRequest(body, !run)
 	if herr != nil {
-		return herr.write(c)
+		return herr
 	}
 	if run {
 		p, ok := convexclient.RunPath(strings.TrimPrefix(req.URL.EscapedPath(), "/api/run/"))
 		if !ok {
 			return convexHTTPError{http.StatusBadRequest, "MissingIdentifier",
-				"Function path must have a module and a function name: " + req.URL.Path, ""}.write(c)
+				"Function path must have a module and a function name: " + req.URL.Path, ""}
 		}
 		call.Path = p
 	}
 	canon, ok := convexclient.CanonicalPath(call.Path)
 	if !ok {
 		return convexHTTPError{http.StatusBadRequest, "BadConvexFunctionIdentifier",
-			"Invalid function path: " + strconv.Quote(call.Path), ""}.write(c)
+			"Invalid function path: " + strconv.Quote(call.Path), ""}
 	}
 	format, badFormat := resolveFormat(call.Format, run, req.Header.Get("Convex-Client"))
 	ctx, herr := a.passthroughCtx(c, authz, tv)
 	if herr != nil {
-		return herr.write(c)
+		return herr
 	}
 	rid := passthroughRequestID(c)
 	ctx = convexclient.WithRequestID(ctx, rid)
 
-	b, found := reg.Lookup(canon)
-	if !found || !b.Exposed || b.Visibility != convexclient.Public {
+	if !a.d.Exposure.Allows(canon) {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON,
 			missingFunction(rid, strings.TrimSuffix(canon, ":default"), run))
 	}
 	if run {
-		kind = b.Kind
+		kind = a.d.Exposure.kind(canon)
 	}
 	// An exposed function called through the wrong endpoint goes to Convex
 	// too: it is public, and Convex's "Trying to execute ... as Query"
 	// answer is what the caller would get.
 	out, err := a.d.Convex.CallRaw(ctx, kind, call.Path, call.Args)
 	if err != nil {
-		return passthroughError(err).write(c)
+		return err // ErrorHandler answers in Convex's shape (toConvexHTTPError)
 	}
 	if badFormat != nil { // Convex rejects a bad format only after running the function
-		return badFormat.write(c)
+		return badFormat
 	}
 	if format != formatEncoded {
 		if out, err = convertResponse(out, format); err != nil {
-			return badGateway().write(c)
+			return badGateway()
 		}
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, out)
@@ -190,7 +189,7 @@ func (a *API) passthroughCtx(c echo.Context, authz authorization, tv *tokenVerif
 			e := errCSRF()
 			return nil, &e
 		}
-		return a.convexCtx(c), nil
+		return a.callContext(c), nil
 	}
 	return convexclient.WithCredential(ctx, convexclient.Anonymous()), nil
 }

@@ -3,12 +3,14 @@ package routes
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"mime"
 	"net/http"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+	"go.uber.org/zap"
 )
 
 // The Convex HTTP API's own shapes (convex-wire.md §1, §2), so a client of
@@ -58,6 +60,64 @@ func errCSRF() convexHTTPError {
 
 func badJSONBody(msg string) convexHTTPError {
 	return convexHTTPError{http.StatusBadRequest, "BadJsonBody", msg, ""}
+}
+
+// Error makes a convexHTTPError a handler error; ErrorHandler writes it.
+func (e convexHTTPError) Error() string { return e.code + ": " + e.message }
+
+// writeConvexError answers err in Convex's HTTP error shape (ErrorHandler on
+// the passthrough's routes): the passthrough's own errors as they are,
+// convexclient errors as passthroughError maps them, the shared
+// middleware's (rate limit, body limit, routing) with Convex-style codes.
+// 5xx answers are logged once with their cause.
+func writeConvexError(log *zap.Logger, c echo.Context, rid string, err error) {
+	ce := toConvexHTTPError(err)
+	logError(log, rid, ce.status, ce.code, err)
+	if werr := ce.write(c); werr != nil {
+		log.Debug("writing error response", zap.String("request_id", rid), zap.Error(werr))
+	}
+}
+
+func toConvexHTTPError(err error) convexHTTPError {
+	var ce convexHTTPError
+	var pce *convexHTTPError
+	var ge *Error
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &ce):
+		return ce
+	case errors.As(err, &pce):
+		return *pce
+	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
+		return badJSONBody("Failed to buffer the request body: length limit exceeded")
+	case errors.As(err, &ge):
+		pub := publicError(ge)
+		out := convexHTTPError{status: pub.Status, code: convexCode(pub.Code), message: pub.Message}
+		if pub.RetryAfter > 0 {
+			out.retryAfter = retryAfterSeconds(pub.RetryAfter)
+		}
+		return out
+	case errors.As(err, &he):
+		pub := echoError(he)
+		return convexHTTPError{status: pub.Status, code: convexCode(pub.Code), message: pub.Message}
+	}
+	if _, ok := convexError(err); ok {
+		return passthroughError(err)
+	}
+	return convexHTTPError{http.StatusInternalServerError, "InternalServerError",
+		"Your request couldn't be completed. Try again later.", ""}
+}
+
+// convexCode spells a gateway error code the way Convex spells its codes:
+// rate_limited → RateLimited.
+func convexCode(code string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(code, "_") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
 }
 
 // write sends the error as Convex does: compact JSON, code then message.

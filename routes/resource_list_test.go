@@ -30,31 +30,31 @@ func TestParseDocCursor(t *testing.T) {
 
 func TestQueryParams(t *testing.T) {
 	v, _ := url.ParseQuery("status=pending&unreadOnly=false&from=1.5&limit=3&bogus=1&to=x&dup=1&dup=2")
-	q := newQueryParams(v, "status", "unreadOnly", "from", "to")
-	if s := q.enum("status", "pending", "completed"); s == nil || *s != "pending" {
+	q := NewParams(v, "status", "unreadOnly", "from", "to")
+	if s := q.Enum("status", "pending", "completed"); s == nil || *s != "pending" {
 		t.Errorf("status %v", s)
 	}
-	if b := q.boolean("unreadOnly"); b == nil || *b {
+	if b := q.Bool("unreadOnly"); b == nil || *b {
 		t.Errorf("unreadOnly %v", b)
 	}
-	if f := q.number("from"); f == nil || *f != 1.5 {
+	if f := q.Number("from"); f == nil || *f != 1.5 {
 		t.Errorf("from %v", f)
 	}
-	if f := q.number("to"); f != nil {
+	if f := q.Number("to"); f != nil {
 		t.Errorf("to %v", f)
 	}
-	if f := q.number("absent"); f != nil {
+	if f := q.Number("absent"); f != nil {
 		t.Errorf("absent %v", f)
 	}
 	want := map[string]string{"bogus": "unknown parameter", "dup": "unknown parameter", "to": "must be a finite number"}
 	if !maps.Equal(map[string]string(*q.errs), want) {
 		t.Fatalf("errors %v", *q.errs)
 	}
-	if q.err() == nil {
+	if q.Err() == nil {
 		t.Fatal("err() nil with errors")
 	}
-	clean := newQueryParams(url.Values{"limit": {"2"}})
-	if clean.err() != nil || *clean.errs != nil {
+	clean := NewParams(url.Values{"limit": {"2"}})
+	if clean.Err() != nil || *clean.errs != nil {
 		t.Fatal("valid query produced errors")
 	}
 }

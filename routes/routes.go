@@ -1,31 +1,34 @@
 package routes
 
 import (
+	"strings"
+
 	"github.com/labstack/echo/v4"
 )
 
-// Handler builds the Echo instance: the one route table, every path, method
-// and middleware in one place, and the one error handler.
+// Handler builds the Echo instance: the gateway's route table (every path,
+// method and middleware of its own in one place), then the routes each app
+// registers on a Router, and the one error handler.
 //
 // Middleware per route: apiLimit (per-IP API rate limit), requireSession
 // (401 without a session; CSRF token + origin check on unsafe methods),
 // loadSession (the session if any: the passthrough also takes Bearer tokens
 // and anonymous callers). Per-route lists rather than groups: an Echo group
 // with middleware also captures the group's unknown paths.
-func (a *API) Handler() *echo.Echo {
+func (a *API) Handler(apps ...func(*Router)) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = ErrorHandler(a.log)
 	e.IPExtractor = IPExtractor(a.d.TrustedProxies)
 
 	// Pre runs before routing, so unmatched routes (404/405) get an id too.
-	e.Pre(requestID())
+	e.Pre(requestID(), a.bind)
 	e.Use(
 		accessLog(a.log, a.d.Metrics), // outermost after the id: sees the final status
 		recoverPanics(a.log),
 		securityHeaders(a.d.HSTS),
 		cors(a.d.AllowedOrigins),
-		bodyLimit(a.d.BodyLimit),
+		bodyLimit(a.d.BodyLimit, maxPassthroughBody),
 		a.protectPages, // protected page prefixes → /sign-in?redirect=...
 	)
 	limit, authn, maybe := a.apiLimit, a.requireSession, a.loadSession
@@ -45,36 +48,48 @@ func (a *API) Handler() *echo.Echo {
 	e.GET("/api/auth/session", chain(a.sessionInfo, limit, authn))
 	e.GET("/api/auth/token", chain(a.convexToken, limit, authn))
 
-	// The demo app (issue 6): Convex enforces roles and ownership.
-	d := a.domainHandlers(a.b)
-	e.GET("/api/users/me", chain(d.Me, limit, authn))
-	e.GET("/api/users", chain(d.Users.List, limit, authn))
-	e.GET("/api/tasks", chain(d.Tasks.List, limit, authn))
-	e.POST("/api/tasks", chain(d.Tasks.Create, limit, authn))
-	e.PATCH("/api/tasks/:id", chain(d.Tasks.Update, limit, authn))
-	e.DELETE("/api/tasks/:id", chain(d.Tasks.Remove, limit, authn))
-	e.GET("/api/notifications", chain(d.Notifications.List, limit, authn))
-	e.POST("/api/notifications/:id/read", chain(d.MarkRead, limit, authn))
-	e.GET("/api/donations/stats", chain(d.DonationStats, limit, authn))
-	for prefix, r := range map[string]ResourceHandlers{
-		"/api/beneficiaries": d.Beneficiaries, "/api/donations": d.Donations, "/api/meetings": d.Meetings,
-	} {
-		e.GET(prefix, chain(r.List, limit, authn))
-		e.POST(prefix, chain(r.Create, limit, authn))
-		e.GET(prefix+"/:id", chain(r.Get, limit, authn))
-		e.PATCH(prefix+"/:id", chain(r.Update, limit, authn))
-		e.DELETE(prefix+"/:id", chain(r.Remove, limit, authn))
-	}
-
-	// Convex-compatible passthrough for the Exposed bindings.
-	p := a.passthroughHandlers(a.b.Registry)
+	// Convex-compatible passthrough for the exposed functions. Every error
+	// of these paths, the shared middleware's included, is answered in
+	// Convex's {"code","message"} shape (see convexShaped).
+	p := a.passthroughHandlers()
 	e.POST("/api/query", chain(p.Query, limit, maybe))
 	e.POST("/api/mutation", chain(p.Mutation, limit, maybe))
 	e.POST("/api/action", chain(p.Action, limit, maybe))
 	e.POST("/api/run/*", chain(p.Run, limit, maybe))
 
+	// The apps' routes.
+	r := &Router{api: a, e: e}
+	for _, app := range apps {
+		app(r)
+	}
 	return e
 }
+
+// bind makes the API reachable from a request (CallContext) and marks the
+// passthrough's requests, whose errors take Convex's shape.
+func (a *API) bind(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(apiKey, a)
+		if passthroughPath(c.Request().URL.Path) {
+			c.Set(convexShapeKey, true)
+		}
+		return next(c)
+	}
+}
+
+// passthroughPath reports whether path is one of the Convex HTTP API's
+// function routes, which the passthrough owns.
+func passthroughPath(path string) bool {
+	switch path {
+	case "/api/query", "/api/mutation", "/api/action", "/api/function",
+		"/api/query_ts", "/api/query_at_ts", "/api/query_batch":
+		return true
+	}
+	return strings.HasPrefix(path, "/api/run/")
+}
+
+// convexShaped reports whether c's errors take Convex's shape.
+func convexShaped(c echo.Context) bool { return c.Get(convexShapeKey) != nil }
 
 // chain wraps h in route-level middleware once, when the route table is
 // built: Echo v4 re-applies the middleware given to e.GET and friends on

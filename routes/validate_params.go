@@ -13,10 +13,10 @@ const (
 	maxIDLen        = 128  // Convex document ids are 32 characters today
 )
 
-// validID reports whether s can be a Convex document id: 1 to maxIDLen
+// ValidDocumentID reports whether s can be a Convex document id: 1 to 128
 // characters from [A-Za-z0-9_-]. Anything else (empty, too long, slashes,
 // dots, spaces, non-ASCII) is refused before it reaches Convex.
-func validID(s string) bool {
+func ValidDocumentID(s string) bool {
 	if len(s) == 0 || len(s) > maxIDLen {
 		return false
 	}
@@ -31,8 +31,8 @@ func validID(s string) bool {
 	return true
 }
 
-// pageQuery is a parsed ?limit=&cursor= pair. Cursor nil means the first page.
-type pageQuery struct {
+// PageQuery is a parsed ?limit=&cursor= pair. Cursor nil means the first page.
+type PageQuery struct {
 	Limit  int
 	Cursor *string
 }
@@ -41,14 +41,14 @@ type pageQuery struct {
 // ?cursor= (opaque, printable ASCII, at most maxCursorLen bytes; empty means
 // the first page). Problems come back as field errors under "limit" and
 // "cursor"; a repeated parameter is an error too.
-func parsePageQuery(q url.Values) (pageQuery, fieldErrors) {
-	p := pageQuery{Limit: defaultPageSize}
-	var errs fieldErrors
+func parsePageQuery(q url.Values) (PageQuery, FieldErrors) {
+	p := PageQuery{Limit: defaultPageSize}
+	var errs FieldErrors
 	bad := func(field, msg string) {
 		if errs == nil {
-			errs = fieldErrors{}
+			errs = FieldErrors{}
 		}
-		errs.add(field, msg)
+		errs.Add(field, msg)
 	}
 	if vs, ok := q["limit"]; ok {
 		n, err := strconv.Atoi(vs[0])

@@ -21,8 +21,8 @@ func TestValidID(t *testing.T) {
 		"a%2F":                             false,
 	}
 	for id, want := range cases {
-		if got := validID(id); got != want {
-			t.Errorf("validID(%q) = %v, want %v", id, got, want)
+		if got := ValidDocumentID(id); got != want {
+			t.Errorf("ValidDocumentID(%q) = %v, want %v", id, got, want)
 		}
 	}
 }

@@ -56,7 +56,7 @@ func (b *bench) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.progress("building ./cmd/gateway")
+	b.progress("building ./examples/demo/cmd/demogateway")
 	bin, err := buildGateway(ctx, root, b.dir)
 	if err != nil {
 		return err

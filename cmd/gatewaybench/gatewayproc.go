@@ -29,15 +29,16 @@ func moduleRoot(ctx context.Context) (string, error) {
 	return filepath.Dir(mod), nil
 }
 
-// buildGateway runs `go build -o dir/gateway ./cmd/gateway` in root.
+// buildGateway runs `go build -o dir/gateway ./examples/demo/cmd/demogateway` in root:
+// the demo app as a gateway binary, its routes served against any backend.
 func buildGateway(ctx context.Context, root, dir string) (string, error) {
 	bin := filepath.Join(dir, "gateway")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/gateway")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./examples/demo/cmd/demogateway")
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/gateway: %w\n%s", err, stderr.String())
+		return "", fmt.Errorf("go build ./examples/demo/cmd/demogateway: %w\n%s", err, stderr.String())
 	}
 	return bin, nil
 }

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/convexgw/convexgw/examples/demo"
 	"github.com/convexgw/convexgw/gateway"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -81,7 +82,7 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 	encCfg := zap.NewProductionEncoderConfig()
 	encCfg.TimeKey, encCfg.EncodeTime = "time", zapcore.ISO8601TimeEncoder
 	log := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(encCfg), zapcore.AddSync(logf), lvl))
-	g, err := gateway.New(cfg, gateway.Options{Logger: log})
+	g, err := gateway.New(cfg, gateway.Options{Logger: log, App: demo.New()})
 	if err != nil {
 		return err
 	}

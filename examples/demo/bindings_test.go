@@ -1,4 +1,4 @@
-package routes
+package demo
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/convexgw/convexgw/accounts"
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
@@ -31,10 +32,18 @@ var contractFunctions = map[string]string{
 	"meetings:update": "Mutation public", "meetings:remove": "Mutation public",
 }
 
+// contractRegistry is the app's bindings and the login contract's
+// functions (package accounts, default names) in one registry: everything
+// the gateway calls in the demo deployment.
+func contractRegistry() *convexclient.Registry {
+	reg := NewBindings().Registry
+	accounts.NewConvex(nil, accounts.DefaultFunctions(), reg)
+	return reg
+}
+
 func TestBindingsMatchContract(t *testing.T) {
-	b := NewBindings()
 	got := map[string]string{}
-	for _, bi := range b.Registry.Bindings() {
+	for _, bi := range contractRegistry().Bindings() {
 		got[bi.Path] = bi.Kind.SpecName() + " " + bi.Visibility.String()
 		if bi.Exposed && bi.Visibility == convexclient.Internal {
 			t.Errorf("%s: internal and exposed", bi.Path)
@@ -109,10 +118,17 @@ func writeSpec(t *testing.T, edit func(map[string]string)) string {
 	return path
 }
 
-func TestCheckSpecFile(t *testing.T) {
-	b := NewBindings()
+func TestCheckSpec(t *testing.T) {
+	reg := contractRegistry()
+	read := func(path string) []byte {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
 	good := writeSpec(t, func(map[string]string) {})
-	if err := b.CheckSpecFile(good, SpecFail, nil); err != nil {
+	if err := reg.CheckSpec(read(good)); err != nil {
 		t.Fatalf("matching spec: %v", err)
 	}
 	bad := writeSpec(t, func(m map[string]string) {
@@ -120,7 +136,7 @@ func TestCheckSpecFile(t *testing.T) {
 		delete(m, "auth:getUserByEmail")
 		m["donations:stats"] = "Mutation public"
 	})
-	err := b.CheckSpecFile(bad, SpecFail, nil)
+	err := reg.CheckSpec(read(bad))
 	var se *convexclient.SpecError
 	if !errors.As(err, &se) {
 		t.Fatalf("want a SpecError, got %v", err)
@@ -129,15 +145,5 @@ func TestCheckSpecFile(t *testing.T) {
 		if !strings.Contains(err.Error(), p) {
 			t.Errorf("error does not name %s: %v", p, err)
 		}
-	}
-	var warned error
-	if err := b.CheckSpecFile(bad, SpecWarn, func(e error) { warned = e }); err != nil || warned == nil {
-		t.Fatalf("warn mode: err %v, warned %v", err, warned)
-	}
-	if err := b.CheckSpecFile(filepath.Join(t.TempDir(), "none.json"), SpecWarn, nil); err == nil {
-		t.Fatal("missing file accepted")
-	}
-	if err := b.CheckSpecFile(good, "maybe", nil); err == nil {
-		t.Fatal("bad mode accepted")
 	}
 }

@@ -1,104 +1,105 @@
-package routes
+package demo
 
 import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/routes"
 )
 
-// The demo app's REST routes that are not plain CRUD, and the handlers of its
-// resources for the route table. Every handler needs a signed-in caller and
-// runs the Convex function as that caller; the function enforces roles and
-// ownership, and its ConvexError codes become 401/403/404/422 in the error
-// handler.
-
-// DomainHandlers are the handlers of the demo app's REST routes, for the
-// route table (see the route list in domainHandlers).
-type DomainHandlers struct {
-	Users, Tasks, Notifications, Beneficiaries, Donations, Meetings ResourceHandlers
-
-	Me            echo.HandlerFunc // GET  /api/users/me
-	MarkRead      echo.HandlerFunc // POST /api/notifications/:id/read
-	DonationStats echo.HandlerFunc // GET  /api/donations/stats
+// App is the demo app: tasks and notifications (the task app seed) and the
+// association panel's users, beneficiaries, donations and meetings. It
+// implements the gateway's app seam (gateway.App). Every handler needs a
+// signed-in caller and runs its Convex function as that caller; the
+// functions enforce roles and ownership, and their ConvexError codes become
+// 401/403/404/422 in the error handler.
+type App struct {
+	b *Bindings
 }
 
-// domainHandlers builds the handlers of the demo app's routes on bindings b,
-// once, for the route table:
-//
-//	GET    /api/users/me                  Me
-//	GET    /api/users                     Users.List (admin; Convex decides)
-//	GET    /api/tasks                     Tasks.List    (?limit=&cursor=&status=)
-//	POST   /api/tasks                     Tasks.Create
-//	PATCH  /api/tasks/:id                 Tasks.Update
-//	DELETE /api/tasks/:id                 Tasks.Remove
-//	GET    /api/notifications             Notifications.List (?unreadOnly=)
-//	POST   /api/notifications/:id/read    MarkRead
-//	GET    /api/beneficiaries             Beneficiaries.List (?status=)
-//	POST   /api/beneficiaries             Beneficiaries.Create
-//	GET    /api/beneficiaries/:id         Beneficiaries.Get
-//	PATCH  /api/beneficiaries/:id         Beneficiaries.Update
-//	DELETE /api/beneficiaries/:id         Beneficiaries.Remove
-//	GET    /api/donations/stats           DonationStats (?from=&to=), before /:id
-//	...    /api/donations[/:id]           Donations.*   (as beneficiaries)
-//	...    /api/meetings[/:id]            Meetings.*    (as beneficiaries)
-func (a *API) domainHandlers(b *Bindings) DomainHandlers {
-	return DomainHandlers{
-		Users:         resourceHandlers(a, b.Users),
-		Tasks:         resourceHandlers(a, b.Tasks),
-		Notifications: resourceHandlers(a, b.Notifications),
-		Beneficiaries: resourceHandlers(a, b.Beneficiaries),
-		Donations:     resourceHandlers(a, b.Donations),
-		Meetings:      resourceHandlers(a, b.Meetings),
-		Me:            func(c echo.Context) error { return a.getMe(c, b) },
-		MarkRead:      func(c echo.Context) error { return a.markNotificationRead(c, b) },
-		DonationStats: func(c echo.Context) error { return a.donationStats(c, b) },
-	}
+// New returns the demo app with its bindings.
+func New() *App { return &App{b: NewBindings()} }
+
+// Bindings returns the app's typed Convex functions.
+func (app *App) Bindings() *Bindings { return app.b }
+
+// Registry returns every binding of the app (gateway.App).
+func (app *App) Registry() *convexclient.Registry { return app.b.Registry }
+
+// Routes is the demo's route table: every path, method and middleware
+// (gateway.App). Convex enforces roles and ownership.
+func (app *App) Routes(r *routes.Router) {
+	limit, authn := r.RateLimit(), r.RequireSession()
+	b := app.b
+	tasks := routes.MustResource(routes.ResourceFunctions{List: b.TasksList, Create: b.TasksCreate,
+		Update: b.TasksUpdate, Remove: b.TasksRemove, Enums: map[string][]string{"status": taskStatuses()}})
+	notifications := routes.MustResource(routes.ResourceFunctions{List: b.NotificationsList})
+	users := routes.MustResource(routes.ResourceFunctions{List: b.UsersList})
+	beneficiaries := routes.MustResource(tableFunctions(b.Beneficiaries, beneficiaryStatuses()...))
+	donations := routes.MustResource(tableFunctions(b.Donations))
+	meetings := routes.MustResource(tableFunctions(b.Meetings))
+
+	r.GET("/api/users/me", app.me, limit, authn)
+	users.Mount(r, "/api/users", limit, authn)                 // GET (admin; Convex decides)
+	tasks.Mount(r, "/api/tasks", limit, authn)                 // GET ?status=, POST, PATCH/DELETE /:id
+	notifications.Mount(r, "/api/notifications", limit, authn) // GET ?unreadOnly=
+	r.POST("/api/notifications/:id/read", app.markRead, limit, authn)
+	beneficiaries.Mount(r, "/api/beneficiaries", limit, authn) // GET ?status=, POST, GET/PATCH/DELETE /:id
+	r.GET("/api/donations/stats", app.donationStats, limit, authn)
+	donations.Mount(r, "/api/donations", limit, authn)
+	meetings.Mount(r, "/api/meetings", limit, authn)
 }
 
-// getMe serves GET /api/users/me: the caller as users:me returns it.
-func (a *API) getMe(c echo.Context, b *Bindings) error {
-	if a.principal(c) == nil {
-		return errUnauthenticated()
+// tableFunctions are the resource functions of an association table; list
+// filters on status when statuses are given.
+func tableFunctions[D, L, C, P any](t Table[D, L, C, P], statuses ...string) routes.ResourceFunctions {
+	fns := routes.ResourceFunctions{List: t.List, Get: t.Get, Create: t.Create, Update: t.Update, Remove: t.Remove}
+	if len(statuses) > 0 {
+		fns.Enums = map[string][]string{"status": statuses}
 	}
-	if err := newQueryParams(c.QueryParams()).err(); err != nil {
+	return fns
+}
+
+// me serves GET /api/users/me: the caller as users:me returns it.
+func (app *App) me(c echo.Context) error {
+	if err := routes.NewParams(c.QueryParams()).Err(); err != nil {
 		return err
 	}
-	u, err := b.UsersMe.Call(a.convexCtx(c), a.d.Convex, struct{}{})
+	u, err := app.b.UsersMe.Call(routes.CallContext(c), routes.ConvexFrom(c), struct{}{})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, u)
 }
 
-// markNotificationRead serves POST /api/notifications/:id/read → 204.
-func (a *API) markNotificationRead(c echo.Context, b *Bindings) error {
-	id, err := a.docID(c)
+// markRead serves POST /api/notifications/:id/read → 204.
+func (app *App) markRead(c echo.Context) error {
+	id, err := routes.DocumentID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := b.MarkRead.Call(a.convexCtx(c), a.d.Convex, IDArgs{ID: id}); err != nil {
-		return callError(err)
+	if _, err := app.b.MarkRead.Call(routes.CallContext(c), routes.ConvexFrom(c), IDArgs{ID: id}); err != nil {
+		return routes.CallError(err)
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
 // donationStats serves GET /api/donations/stats?from=&to= (epoch ms,
 // receivedAt in [from, to)): {byMethod: {bank, card, cash}, count, total}.
-func (a *API) donationStats(c echo.Context, b *Bindings) error {
-	if a.principal(c) == nil {
-		return errUnauthenticated()
-	}
-	q := newQueryParams(c.QueryParams(), "from", "to")
-	args := StatsArgs{From: q.number("from"), To: q.number("to")}
+func (app *App) donationStats(c echo.Context) error {
+	q := routes.NewParams(c.QueryParams(), "from", "to")
+	args := StatsArgs{From: q.Number("from"), To: q.Number("to")}
 	if args.From != nil && args.To != nil && *args.To < *args.From {
-		q.add("to", "to must not be before from")
+		q.Add("to", "to must not be before from")
 	}
-	if err := q.err(); err != nil {
+	if err := q.Err(); err != nil {
 		return err
 	}
-	stats, err := b.DonationStats.Call(a.convexCtx(c), a.d.Convex, args)
+	stats, err := app.b.DonationStats.Call(routes.CallContext(c), routes.ConvexFrom(c), args)
 	if err != nil {
-		return callError(err)
+		return routes.CallError(err)
 	}
 	return c.JSON(http.StatusOK, stats)
 }

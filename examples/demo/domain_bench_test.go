@@ -1,4 +1,4 @@
-package routes
+package demo
 
 import (
 	"context"
@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/routes"
 )
 
 // BenchmarkTasksList measures GET /api/tasks through the routes (session
 // cookie check, identity, convexclient call over loopback to the fake
 // deployment, decode, JSON answer); compare with BenchmarkTasksListDirect.
 func BenchmarkTasksList(b *testing.B) {
-	for _, mode := range []string{IdentityAdmin, IdentityJWT} {
+	for _, mode := range []string{routes.IdentityAdmin, routes.IdentityJWT} {
 		b.Run(mode, func(b *testing.B) {
 			env := newTestEnv(b, mode)
 			ck, _ := env.session("member")
@@ -40,13 +41,15 @@ func BenchmarkTasksList(b *testing.B) {
 // straight to the fake deployment with a plain HTTP client, body read whole,
 // with the credential each identity mode sends.
 func BenchmarkTasksListDirect(b *testing.B) {
-	for _, mode := range []string{IdentityAdmin, IdentityJWT} {
+	for _, mode := range []string{routes.IdentityAdmin, routes.IdentityJWT} {
 		b.Run(mode, func(b *testing.B) {
 			env := newTestEnv(b, mode)
 			u := env.users["member"]
 			authz := "Bearer " + env.token("member")
-			if mode == IdentityAdmin {
-				id, err := convexclient.EncodeIdentity(env.api.identity(&Principal{UserID: u.ID, Role: u.Role, Name: u.Name, Email: u.Email}))
+			if mode == routes.IdentityAdmin {
+				id, err := convexclient.EncodeIdentity(convexclient.Identity{Subject: u.ID, Issuer: testPublicURL,
+					TokenIdentifier: testPublicURL + "|" + u.ID, Name: u.Name, Email: u.Email,
+					Custom: map[string]any{"role": u.Role}})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -77,15 +80,14 @@ func BenchmarkTasksListDirect(b *testing.B) {
 
 // BenchmarkTasksListClient is the typed binding alone (no HTTP routing).
 func BenchmarkTasksListClient(b *testing.B) {
-	env := newTestEnv(b, IdentityJWT)
+	env := newTestEnv(b, routes.IdentityJWT)
 	ctx := convexclient.WithCredential(context.Background(), convexclient.UserToken(env.token("member")))
-	q := env.bind.Tasks.list
-	cl := env.api.d.Convex
+	q := env.bind.TasksList
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, _, err := q(ctx, cl, nil, pageQuery{Limit: defaultPageSize}); err != nil {
+			if _, err := q.Call(ctx, env.client, TaskListArgs{}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,4 +1,6 @@
-package routes
+package demo
+
+import "github.com/convexgw/convexgw/routes"
 
 // Request bodies of the REST routes. They are also the args of the matching
 // Convex mutations, so a decoded, validated body is sent as is. Rules: a field
@@ -33,9 +35,9 @@ type TaskCreate struct {
 	Priority string `json:"priority"`
 }
 
-func (b *TaskCreate) validate(errs fieldErrors) {
+func (b *TaskCreate) Validate(errs routes.FieldErrors) {
 	requiredText(errs, "title", b.Title, maxTitle)
-	checkEnum(errs, "priority", b.Priority, taskPriorities()...)
+	routes.CheckEnum(errs, "priority", b.Priority, taskPriorities()...)
 }
 
 // TaskPatch is the body of PATCH /api/tasks/:id and the args of tasks:update.
@@ -46,10 +48,10 @@ type TaskPatch struct {
 	Priority *string `json:"priority,omitempty"`
 }
 
-func (b *TaskPatch) validate(errs fieldErrors) {
+func (b *TaskPatch) Validate(errs routes.FieldErrors) {
 	optionalRequiredText(errs, "title", b.Title, maxTitle)
-	checkOptEnum(errs, "status", b.Status, taskStatuses()...)
-	checkOptEnum(errs, "priority", b.Priority, taskPriorities()...)
+	routes.CheckOptionalEnum(errs, "status", b.Status, taskStatuses()...)
+	routes.CheckOptionalEnum(errs, "priority", b.Priority, taskPriorities()...)
 }
 
 // BeneficiaryCreate is the body of POST /api/beneficiaries.
@@ -62,7 +64,7 @@ type BeneficiaryCreate struct {
 	Notes    *string `json:"notes,omitempty"`
 }
 
-func (b *BeneficiaryCreate) validate(errs fieldErrors) {
+func (b *BeneficiaryCreate) Validate(errs routes.FieldErrors) {
 	requiredText(errs, "fullName", b.FullName, maxName)
 	beneficiaryOptional(errs, b.Phone, b.Address, b.City, b.Status, b.Notes)
 }
@@ -78,16 +80,16 @@ type BeneficiaryPatch struct {
 	Notes    *string `json:"notes,omitempty"`
 }
 
-func (b *BeneficiaryPatch) validate(errs fieldErrors) {
+func (b *BeneficiaryPatch) Validate(errs routes.FieldErrors) {
 	optionalRequiredText(errs, "fullName", b.FullName, maxName)
 	beneficiaryOptional(errs, b.Phone, b.Address, b.City, b.Status, b.Notes)
 }
 
-func beneficiaryOptional(errs fieldErrors, phone, address, city, status, notes *string) {
+func beneficiaryOptional(errs routes.FieldErrors, phone, address, city, status, notes *string) {
 	optionalText(errs, "phone", phone, maxPhone)
 	optionalText(errs, "address", address, maxAddr)
 	optionalText(errs, "city", city, maxCity)
-	checkOptEnum(errs, "status", status, beneficiaryStatuses()...)
+	routes.CheckOptionalEnum(errs, "status", status, beneficiaryStatuses()...)
 	optionalText(errs, "notes", notes, maxNotes)
 }
 
@@ -102,14 +104,14 @@ type DonationCreate struct {
 	Notes         *string  `json:"notes,omitempty"`
 }
 
-func (b *DonationCreate) validate(errs fieldErrors) {
+func (b *DonationCreate) Validate(errs routes.FieldErrors) {
 	requiredText(errs, "donorName", b.DonorName, maxName)
 	positiveAmount(errs, "amount", b.Amount)
 	currencyCode(errs, "currency", b.Currency)
-	checkEnum(errs, "method", b.Method, donationMethods()...)
+	routes.CheckEnum(errs, "method", b.Method, donationMethods()...)
 	optionalText(errs, "notes", b.Notes, maxNotes)
 	if b.BeneficiaryID != nil {
-		checkDocID(errs, "beneficiaryId", *b.BeneficiaryID)
+		routes.CheckDocumentID(errs, "beneficiaryId", *b.BeneficiaryID)
 	}
 }
 
@@ -125,7 +127,7 @@ type DonationPatch struct {
 	Notes         *string  `json:"notes,omitempty"`
 }
 
-func (b *DonationPatch) validate(errs fieldErrors) {
+func (b *DonationPatch) Validate(errs routes.FieldErrors) {
 	optionalRequiredText(errs, "donorName", b.DonorName, maxName)
 	if b.Amount != nil {
 		positiveAmount(errs, "amount", *b.Amount)
@@ -133,10 +135,10 @@ func (b *DonationPatch) validate(errs fieldErrors) {
 	if b.Currency != nil {
 		currencyCode(errs, "currency", *b.Currency)
 	}
-	checkOptEnum(errs, "method", b.Method, donationMethods()...)
+	routes.CheckOptionalEnum(errs, "method", b.Method, donationMethods()...)
 	optionalText(errs, "notes", b.Notes, maxNotes)
 	if b.BeneficiaryID != nil {
-		checkDocID(errs, "beneficiaryId", *b.BeneficiaryID)
+		routes.CheckDocumentID(errs, "beneficiaryId", *b.BeneficiaryID)
 	}
 }
 
@@ -151,15 +153,15 @@ type MeetingCreate struct {
 	Notes       *string  `json:"notes,omitempty"`
 }
 
-func (b *MeetingCreate) validate(errs fieldErrors) {
+func (b *MeetingCreate) Validate(errs routes.FieldErrors) {
 	requiredText(errs, "title", b.Title, maxTitle)
 	if b.EndsAt <= b.StartsAt {
-		errs.add("endsAt", "endsAt must be after startsAt")
+		errs.Add("endsAt", "endsAt must be after startsAt")
 	}
 	optionalText(errs, "location", b.Location, maxLoc)
 	optionalText(errs, "notes", b.Notes, maxNotes)
 	docIDs(errs, "attendeeIds", b.AttendeeIDs, maxAtt)
-	checkOptEnum(errs, "status", b.Status, meetingStatuses()...)
+	routes.CheckOptionalEnum(errs, "status", b.Status, meetingStatuses()...)
 }
 
 // MeetingPatch is the body of PATCH /api/meetings/:id.
@@ -174,15 +176,15 @@ type MeetingPatch struct {
 	Notes       *string   `json:"notes,omitempty"`
 }
 
-func (b *MeetingPatch) validate(errs fieldErrors) {
+func (b *MeetingPatch) Validate(errs routes.FieldErrors) {
 	optionalRequiredText(errs, "title", b.Title, maxTitle)
 	if b.StartsAt != nil && b.EndsAt != nil && *b.EndsAt <= *b.StartsAt {
-		errs.add("endsAt", "endsAt must be after startsAt")
+		errs.Add("endsAt", "endsAt must be after startsAt")
 	}
 	optionalText(errs, "location", b.Location, maxLoc)
 	optionalText(errs, "notes", b.Notes, maxNotes)
 	if b.AttendeeIDs != nil {
 		docIDs(errs, "attendeeIds", *b.AttendeeIDs, maxAtt)
 	}
-	checkOptEnum(errs, "status", b.Status, meetingStatuses()...)
+	routes.CheckOptionalEnum(errs, "status", b.Status, meetingStatuses()...)
 }

@@ -1,4 +1,4 @@
-package routes
+package demo
 
 import (
 	"bytes"
@@ -10,10 +10,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/convexgw/convexgw/accounts"
 	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/convexclient/convextest"
 	"github.com/convexgw/convexgw/examples/demo/devbackend"
+	"github.com/convexgw/convexgw/routes"
 )
 
 // testEnv is the gateway's routes (the real route table, Handler) in front
@@ -22,13 +24,17 @@ import (
 type testEnv struct {
 	t      testing.TB
 	srv    *convextest.Server
-	api    *API
+	api    *routes.API
+	app    *App
 	bind   *Bindings
-	e      *echo.Echo
-	tokens *auth.ConvexTokens
-	sess   *auth.Sessions
-	csrf   *auth.CSRF
-	users  map[string]AuthUser // by name: admin, manager, member, inactive
+	client *convexclient.Client
+	// accounts is the login contract's default implementation.
+	accounts *accounts.Convex
+	e        *echo.Echo
+	tokens   *auth.ConvexTokens
+	sess     *auth.Sessions
+	csrf     *auth.CSRF
+	users    map[string]accounts.Account // by name: admin, manager, member, inactive
 }
 
 const (
@@ -37,7 +43,7 @@ const (
 )
 
 // newTestEnv starts a fresh dev backend and builds the routes in identity
-// mode (IdentityAdmin or IdentityJWT).
+// mode (routes.IdentityAdmin or routes.IdentityJWT).
 func newTestEnv(t testing.TB, mode string) *testEnv {
 	t.Helper()
 	tokens, err := auth.NewConvexTokens(auth.ConvexTokenConfig{Issuer: testPublicURL, Ephemeral: true})
@@ -73,20 +79,33 @@ func newTestEnv(t testing.TB, mode string) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &testEnv{t: t, srv: srv, tokens: tokens, sess: sess, csrf: csrf, bind: NewBindings(),
-		users: map[string]AuthUser{}}
-	env.api = NewAPI(Deps{Convex: client, IdentityMode: mode, PublicURL: testPublicURL,
-		ConvexTokens: tokens, Sessions: sess, CSRF: csrf,
-		Origins: auth.NewOriginPolicy([]string{testPublicURL}), Bindings: env.bind})
-	env.e = env.api.Handler() // the real route table and middleware
+	env := &testEnv{t: t, srv: srv, tokens: tokens, sess: sess, csrf: csrf}
+	env.wire(client, mode)
 	for _, name := range []string{"admin", "manager", "member", "inactive"} {
-		u, err := env.bind.GetUserByEmail.Call(context.Background(), client, EmailArgs{Email: name + "@demo.test"})
+		u, err := env.accounts.FindByEmail(context.Background(), name+"@demo.test")
 		if err != nil || u == nil {
 			t.Fatalf("seed user %s: %v", name, err)
 		}
 		env.users[name] = *u
 	}
 	return env
+}
+
+// wire builds the routes (the real route table and middleware, with the
+// demo app) over client in identity mode.
+func (env *testEnv) wire(client *convexclient.Client, mode string) {
+	env.t.Helper()
+	env.app = New()
+	env.bind, env.client, env.users = env.app.Bindings(), client, map[string]accounts.Account{}
+	exposure, err := routes.NewExposure(nil, env.app.Registry())
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	env.accounts = accounts.NewConvex(client, accounts.DefaultFunctions(), nil)
+	env.api = routes.NewAPI(routes.Deps{Convex: client, IdentityMode: mode, PublicURL: testPublicURL,
+		ConvexTokens: env.tokens, Sessions: env.sess, CSRF: env.csrf, Accounts: env.accounts,
+		Origins: auth.NewOriginPolicy([]string{testPublicURL}), Exposure: exposure})
+	env.e = env.api.Handler(env.app.Routes)
 }
 
 // session returns the cookie and CSRF token of a session for user name.
@@ -133,7 +152,7 @@ func (env *testEnv) do(method, path, user string, body any) (int, []byte) {
 	if user != "" {
 		ck, csrf := env.session(user)
 		req.AddCookie(ck)
-		req.Header.Set(HeaderCSRF, csrf)
+		req.Header.Set(routes.HeaderCSRF, csrf)
 	}
 	rec := httptest.NewRecorder()
 	env.e.ServeHTTP(rec, req)
@@ -147,6 +166,21 @@ func decodeJSON[T any](t testing.TB, data []byte) T {
 		t.Fatalf("decoding %s: %v", data, err)
 	}
 	return v
+}
+
+// errorBody is the gateway's error shape.
+type errorBody struct {
+	Error struct {
+		Code      string            `json:"code"`
+		Message   string            `json:"message"`
+		RequestID string            `json:"requestId"`
+		Fields    map[string]string `json:"fields"`
+	} `json:"error"`
+}
+
+// createdResponse is the answer of a create route.
+type createdResponse struct {
+	ID string `json:"id"`
 }
 
 // wantError checks a gateway error answer.

@@ -1,4 +1,4 @@
-package routes
+package demo
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	neturl "net/url"
 	"strings"
 	"testing"
+
+	"github.com/convexgw/convexgw/routes"
 )
 
 type listBody[D any] struct {
@@ -46,7 +48,7 @@ func collect[D any](t *testing.T, env *testEnv, path, user string, key func(D) s
 }
 
 func TestUsersRoutes(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	env := newTestEnv(t, routes.IdentityAdmin)
 	st, body := env.do(http.MethodGet, "/api/users/me", "member", nil)
 	me := decodeJSON[User](t, body)
 	if st != http.StatusOK || me.Email != "member@demo.test" || me.ID != env.users["member"].ID {
@@ -56,11 +58,11 @@ func TestUsersRoutes(t *testing.T) {
 		t.Fatalf("password hash leaked: %s", body)
 	}
 	st, body = env.do(http.MethodGet, "/api/users/me", "", nil)
-	wantError(t, st, body, http.StatusUnauthorized, CodeUnauthenticated)
+	wantError(t, st, body, http.StatusUnauthorized, routes.CodeUnauthenticated)
 	st, body = env.do(http.MethodGet, "/api/users/me", "inactive", nil)
 	wantError(t, st, body, http.StatusUnauthorized, "unauthenticated")
 	st, body = env.do(http.MethodGet, "/api/users/me?x=1", "member", nil)
-	wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 
 	users := collect(t, env, "/api/users?limit=3", "admin", func(u User) string { return u.ID })
 	if len(users) != 4 {
@@ -73,16 +75,16 @@ func TestUsersRoutes(t *testing.T) {
 	st, body = env.do(http.MethodGet, "/api/users", "member", nil)
 	wantError(t, st, body, http.StatusForbidden, "forbidden")
 	st, body = env.do(http.MethodGet, "/api/users?limit=0", "admin", nil)
-	eb := wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	eb := wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	if eb.Error.Fields["limit"] == "" {
 		t.Fatalf("no field error for limit: %s", body)
 	}
 	st, body = env.do(http.MethodGet, "/api/users", "", nil)
-	wantError(t, st, body, http.StatusUnauthorized, CodeUnauthenticated)
+	wantError(t, st, body, http.StatusUnauthorized, routes.CodeUnauthenticated)
 }
 
 func TestTasksRoutes(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	env := newTestEnv(t, routes.IdentityAdmin)
 	member := env.users["member"].ID
 	tasks := collect(t, env, "/api/tasks?limit=3", "member", func(x Task) string { return x.ID })
 	if len(tasks) < 4 {
@@ -104,7 +106,7 @@ func TestTasksRoutes(t *testing.T) {
 	}
 	for _, q := range []string{"?status=done", "?foo=1", "?limit=101", "?cursor=nonsense", "?limit=x"} {
 		st, body := env.do(http.MethodGet, "/api/tasks"+q, "member", nil)
-		wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+		wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	}
 
 	// Create, then it is listed first.
@@ -120,16 +122,16 @@ func TestTasksRoutes(t *testing.T) {
 	}
 	// Validation.
 	st, body = env.do(http.MethodPost, "/api/tasks", "member", map[string]any{"title": "", "priority": "urgent", "owner": "x"})
-	eb := wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	eb := wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	for _, f := range []string{"title", "priority", "owner"} {
 		if eb.Error.Fields[f] == "" {
 			t.Errorf("no field error for %s: %s", f, body)
 		}
 	}
 	st, body = env.do(http.MethodPost, "/api/tasks", "member", `{"title":1}`)
-	wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	st, body = env.do(http.MethodPost, "/api/tasks", "", map[string]any{"title": "x", "priority": "low"})
-	wantError(t, st, body, http.StatusUnauthorized, CodeUnauthenticated)
+	wantError(t, st, body, http.StatusUnauthorized, routes.CodeUnauthenticated)
 
 	// Update: own task, someone else's, bad id, empty patch.
 	st, body = env.do(http.MethodPatch, "/api/tasks/"+id, "member", map[string]any{"status": "completed"})
@@ -139,11 +141,11 @@ func TestTasksRoutes(t *testing.T) {
 	st, body = env.do(http.MethodPatch, "/api/tasks/"+id, "manager", map[string]any{"status": "pending"})
 	wantError(t, st, body, http.StatusForbidden, "forbidden")
 	st, body = env.do(http.MethodPatch, "/api/tasks/bad.id", "member", map[string]any{"status": "pending"})
-	wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	st, body = env.do(http.MethodPatch, "/api/tasks/"+id, "member", map[string]any{})
-	wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	st, body = env.do(http.MethodPatch, "/api/tasks/"+id, "member", map[string]any{"id": "x", "title": "y"})
-	wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 
 	// Delete, then it is gone.
 	st, body = env.do(http.MethodDelete, "/api/tasks/"+id, "manager", nil)
@@ -158,7 +160,7 @@ func TestTasksRoutes(t *testing.T) {
 }
 
 func TestNotificationsRoutes(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	env := newTestEnv(t, routes.IdentityAdmin)
 	all := collect(t, env, "/api/notifications?limit=2", "member", func(n Notification) string { return n.ID })
 	unread := collect(t, env, "/api/notifications?unreadOnly=true", "member", func(n Notification) string { return n.ID })
 	if len(all) == 0 || len(unread) == 0 {
@@ -170,7 +172,7 @@ func TestNotificationsRoutes(t *testing.T) {
 		}
 	}
 	st, body := env.do(http.MethodGet, "/api/notifications?unreadOnly=yes", "member", nil)
-	wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 
 	id := unread[0].ID
 	st, body = env.do(http.MethodPost, "/api/notifications/"+id+"/read", "admin", nil)
@@ -183,13 +185,13 @@ func TestNotificationsRoutes(t *testing.T) {
 		t.Fatalf("unread %d → %d", len(unread), len(after))
 	}
 	st, body = env.do(http.MethodPost, "/api/notifications/%2e%2e/read", "member", nil)
-	wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	st, body = env.do(http.MethodPost, "/api/notifications/"+id+"/read", "", nil)
-	wantError(t, st, body, http.StatusUnauthorized, CodeUnauthenticated)
+	wantError(t, st, body, http.StatusUnauthorized, routes.CodeUnauthenticated)
 }
 
 func TestDonationsRoutes(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	env := newTestEnv(t, routes.IdentityAdmin)
 	all := collect(t, env, "/api/donations?limit=13", "member", func(d Donation) string { return d.ID })
 	if len(all) != 30 {
 		t.Fatalf("%d donations, want 30", len(all))
@@ -210,10 +212,10 @@ func TestDonationsRoutes(t *testing.T) {
 	wantError(t, st, body, http.StatusForbidden, "forbidden")
 	for _, q := range []string{"?from=abc", "?from=5&to=1", "?from=NaN", "?since=1"} {
 		st, body = env.do(http.MethodGet, "/api/donations/stats"+q, "manager", nil)
-		wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+		wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	}
 	st, body = env.do(http.MethodGet, "/api/donations/stats", "", nil)
-	wantError(t, st, body, http.StatusUnauthorized, CodeUnauthenticated)
+	wantError(t, st, body, http.StatusUnauthorized, routes.CodeUnauthenticated)
 
 	st, body = env.do(http.MethodPost, "/api/donations", "manager", map[string]any{"donorName": "Ada", "amount": 12.5, "currency": "USD", "method": "bank"})
 	if st != http.StatusCreated {
@@ -221,7 +223,7 @@ func TestDonationsRoutes(t *testing.T) {
 	}
 	id := decodeJSON[createdResponse](t, body).ID
 	st, body = env.do(http.MethodPost, "/api/donations", "manager", map[string]any{"donorName": "Ada", "amount": -1, "currency": "usd", "method": "bank"})
-	eb := wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	eb := wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	if eb.Error.Fields["amount"] != "amount must be a positive number" || eb.Error.Fields["currency"] == "" {
 		t.Fatalf("fields: %v", eb.Error.Fields)
 	}
@@ -243,24 +245,24 @@ func TestDonationsRoutes(t *testing.T) {
 
 // TestEveryRouteNeedsASession sends each route without a session.
 func TestEveryRouteNeedsASession(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	env := newTestEnv(t, routes.IdentityAdmin)
 	id := "k57a4bn1x0v8yr0kfr5wd8y8hs6v0sw2"
-	routes := [][2]string{{"GET", "/api/users/me"}, {"GET", "/api/users"}, {"GET", "/api/tasks"},
+	rts := [][2]string{{"GET", "/api/users/me"}, {"GET", "/api/users"}, {"GET", "/api/tasks"},
 		{"POST", "/api/tasks"}, {"PATCH", "/api/tasks/" + id}, {"DELETE", "/api/tasks/" + id},
 		{"GET", "/api/notifications"}, {"POST", "/api/notifications/" + id + "/read"}, {"GET", "/api/donations/stats"}}
 	for _, r := range []string{"beneficiaries", "donations", "meetings"} {
-		routes = append(routes, [2]string{"GET", "/api/" + r}, [2]string{"POST", "/api/" + r},
+		rts = append(rts, [2]string{"GET", "/api/" + r}, [2]string{"POST", "/api/" + r},
 			[2]string{"GET", "/api/" + r + "/" + id}, [2]string{"PATCH", "/api/" + r + "/" + id},
 			[2]string{"DELETE", "/api/" + r + "/" + id})
 	}
-	for _, r := range routes {
+	for _, r := range rts {
 		st, body := env.do(r[0], r[1], "", `{}`)
-		wantError(t, st, body, http.StatusUnauthorized, CodeUnauthenticated)
+		wantError(t, st, body, http.StatusUnauthorized, routes.CodeUnauthenticated)
 	}
 }
 
 func TestJWTIdentityMode(t *testing.T) {
-	env := newTestEnv(t, IdentityJWT)
+	env := newTestEnv(t, routes.IdentityJWT)
 	st, body := env.do(http.MethodGet, "/api/users/me", "manager", nil)
 	if st != http.StatusOK || decodeJSON[User](t, body).Email != "manager@demo.test" {
 		t.Fatalf("me in jwt mode: %d %s", st, body)

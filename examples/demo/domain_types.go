@@ -1,6 +1,4 @@
-package routes
-
-import "encoding/json"
+package demo
 
 // Documents and argument shapes of the demo app's Convex functions
 // (convex/CONTRACT.md). The same structs decode Convex results and encode the
@@ -23,9 +21,13 @@ type PaginationOpts struct {
 	Cursor   *string `json:"cursor"`
 }
 
-// ListArgs are the args of the paginated list functions. Status is sent only
-// by lists that filter on it (beneficiaries:list).
+// ListArgs are the args of the paginated list functions without filters.
 type ListArgs struct {
+	PaginationOpts PaginationOpts `json:"paginationOpts"`
+}
+
+// BeneficiaryListArgs are the args of beneficiaries:list: ?status= filters.
+type BeneficiaryListArgs struct {
 	PaginationOpts PaginationOpts `json:"paginationOpts"`
 	Status         *string        `json:"status,omitempty"`
 }
@@ -46,33 +48,6 @@ type User struct {
 	Role         string   `json:"role"`
 	IsActive     bool     `json:"isActive"`
 	LastLoginAt  *float64 `json:"lastLoginAt,omitempty"`
-}
-
-// AuthUser is a user with its password hash, as only the internal
-// auth:getUserByEmail returns it. Its JSON encoding (MarshalJSON) drops the
-// hash, so rendering one by mistake cannot leak it; use User for answers.
-type AuthUser struct {
-	User
-	PasswordHash string `json:"passwordHash"`
-}
-
-// MarshalJSON encodes the user without the password hash.
-func (u AuthUser) MarshalJSON() ([]byte, error) { return json.Marshal(u.User) }
-
-// EmailArgs are the args of auth:getUserByEmail.
-type EmailArgs struct {
-	Email string `json:"email"`
-}
-
-// UserIDArgs are the args of auth:updateLastLogin.
-type UserIDArgs struct {
-	UserID string `json:"userId"`
-}
-
-// PasswordHashArgs are the args of auth:updatePasswordHash.
-type PasswordHashArgs struct {
-	UserID       string `json:"userId"`
-	PasswordHash string `json:"passwordHash"`
 }
 
 // Task is a tasks document.

@@ -1,16 +1,15 @@
-package routes
+package demo
 
 import (
-	"errors"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/routes"
 )
 
 const testRID = "0123456789abcdef"
@@ -24,7 +23,7 @@ func post(t *testing.T, base, endpoint, body string, hdr map[string]string) (int
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Convex-Client", "npm-1.48.0")
-	req.Header.Set(HeaderConvexRequestID, testRID)
+	req.Header.Set(routes.HeaderConvexRequestID, testRID)
 	for k, v := range hdr {
 		if v == "" {
 			req.Header.Del(k)
@@ -51,7 +50,7 @@ func (env *testEnv) gateway(t *testing.T) string {
 // TestPassthroughSameAsConvex sends each request to the gateway and straight
 // to the deployment and wants the same status and bytes.
 func TestPassthroughSameAsConvex(t *testing.T) {
-	for _, mode := range []string{IdentityAdmin, IdentityJWT} {
+	for _, mode := range []string{routes.IdentityAdmin, routes.IdentityJWT} {
 		t.Run(mode, func(t *testing.T) {
 			env := newTestEnv(t, mode)
 			gw := env.gateway(t)
@@ -126,32 +125,32 @@ func (env *testEnv) firstID(t *testing.T, name, what string) string {
 // TestPassthroughOnlyExposed: public functions that are not exposed answer
 // exactly like missing ones, through every endpoint.
 func TestPassthroughOnlyExposed(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	env := newTestEnv(t, routes.IdentityAdmin)
 	gw := env.gateway(t)
 	hdr := map[string]string{"Authorization": "Bearer " + env.token("admin")}
 	for _, p := range []string{"beneficiaries:create", "users:list", "notifications:create", "auth:updateLastLogin"} {
 		for _, ep := range []string{"/api/query", "/api/mutation", "/api/action"} {
 			st, body := post(t, gw, ep, `{"path":"`+p+`","args":{}}`, hdr)
-			if want := string(missingFunction(testRID, p, false)); st != 200 || body != want {
+			if want := missingFunction(testRID, p, false); st != 200 || body != want {
 				t.Fatalf("%s %s: %d %s\nwant %s", ep, p, st, body, want)
 			}
 		}
 		mod, fn, _ := strings.Cut(p, ":")
 		st, body := post(t, gw, "/api/run/"+mod+"/"+fn, `{"args":{}}`, hdr)
-		if want := string(missingFunction(testRID, p, true)); st != 200 || body != want {
+		if want := missingFunction(testRID, p, true); st != 200 || body != want {
 			t.Fatalf("run %s: %d %s\nwant %s", p, st, body, want)
 		}
 	}
 	// The fake deployment prints the same for an internal function called
 	// without the deploy key: the gateway's answer is indistinguishable.
 	st, body := post(t, env.srv.URL, "/api/mutation", `{"path":"auth:updateLastLogin","args":{}}`, hdr)
-	if body != string(missingFunction(testRID, "auth:updateLastLogin", false)) || st != 200 {
+	if body != missingFunction(testRID, "auth:updateLastLogin", false) || st != 200 {
 		t.Fatalf("deployment's own answer differs: %d %s", st, body)
 	}
 }
 
 func TestPassthroughRun(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	env := newTestEnv(t, routes.IdentityAdmin)
 	gw := env.gateway(t)
 	hdr := map[string]string{"Authorization": "Bearer " + env.token("manager")}
 	// /api/run defaults to the clean json format: int64 as a decimal string.
@@ -182,7 +181,7 @@ func TestPassthroughRun(t *testing.T) {
 }
 
 func TestPassthroughAuth(t *testing.T) {
-	for _, mode := range []string{IdentityAdmin, IdentityJWT} {
+	for _, mode := range []string{routes.IdentityAdmin, routes.IdentityJWT} {
 		t.Run(mode, func(t *testing.T) { testPassthroughAuth(t, mode) })
 	}
 }
@@ -221,10 +220,10 @@ func testPassthroughAuth(t *testing.T, mode string) {
 		status int
 		want   string
 	}{
-		{"cookie+csrf", map[string]string{"Cookie": cookie, HeaderCSRF: csrf, "Origin": "https://evil.test"}, 200, "member@demo.test"},
+		{"cookie+csrf", map[string]string{"Cookie": cookie, routes.HeaderCSRF: csrf, "Origin": "https://evil.test"}, 200, "member@demo.test"},
 		{"cookie same-origin", map[string]string{"Cookie": cookie, "Sec-Fetch-Site": "same-origin"}, 200, "member@demo.test"},
 		{"cookie cross-site", map[string]string{"Cookie": cookie, "Origin": "https://evil.test"}, 403, `"code":"CsrfFailed"`},
-		{"cookie wrong csrf", map[string]string{"Cookie": cookie, HeaderCSRF: "x", "Sec-Fetch-Site": "cross-site"}, 403, `"code":"CsrfFailed"`},
+		{"cookie wrong csrf", map[string]string{"Cookie": cookie, routes.HeaderCSRF: "x", "Sec-Fetch-Site": "cross-site"}, 403, `"code":"CsrfFailed"`},
 	} {
 		st, body := post(t, gw, "/api/query", me, tc.hdr)
 		if st != tc.status || !strings.Contains(body, tc.want) {
@@ -233,34 +232,18 @@ func testPassthroughAuth(t *testing.T, mode string) {
 	}
 }
 
-func TestPassthroughBackendErrors(t *testing.T) {
-	cases := []struct {
-		err    error
-		status int
-		code   string
-	}{
-		{&convexclient.ConfigError{Setting: "CONVEX_URL", Reason: "is not set"}, 503, "BackendNotConfigured"},
-		{&convexclient.UnavailableError{RetryAfter: 1500e6}, 503, "BackendUnavailable"},
-		{convexclient.ErrTimeout, 504, "BackendTimeout"},
-		{&convexclient.HTTPError{Status: 429, Code: "TooManyConcurrentRequests", Message: "busy"}, 429, "TooManyConcurrentRequests"},
-		{errors.New("boom"), 502, "BackendError"},
+// TestPassthroughUnconfigured: an unconfigured backend, end to end.
+func TestPassthroughUnconfigured(t *testing.T) {
+	exposure, err := routes.NewExposure(nil, NewBindings().Registry)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tc := range cases {
-		e := passthroughError(tc.err)
-		if e.status != tc.status || e.code != tc.code {
-			t.Errorf("%v: %+v", tc.err, e)
-		}
-	}
-	if e := passthroughError(&convexclient.UnavailableError{RetryAfter: 1500e6}); e.retryAfter != "2" {
-		t.Errorf("Retry-After %q", e.retryAfter)
-	}
-	// An unconfigured backend, end to end.
-	a := NewAPI(Deps{Convex: convexclient.NewLazy(func() (convexclient.Config, error) {
-		return convexclient.Config{}, &convexclient.ConfigError{Setting: "CONVEX_URL", Reason: "is not set"}
-	})})
-	e := echo.New()
-	e.POST("/api/query", a.passthroughHandlers(NewBindings().Registry).Query)
-	srv := httptest.NewServer(e)
+	env := newTestEnv(t, routes.IdentityJWT) // for its sessions and CSRF
+	a := routes.NewAPI(routes.Deps{Exposure: exposure, Sessions: env.sess, CSRF: env.csrf,
+		Convex: convexclient.NewLazy(func() (convexclient.Config, error) {
+			return convexclient.Config{}, &convexclient.ConfigError{Setting: "CONVEX_URL", Reason: "is not set"}
+		})})
+	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
 	st, body := post(t, srv.URL, "/api/query", `{"path":"users:me","args":{}}`, nil)
 	if st != 503 || body != `{"code":"BackendNotConfigured","message":"The Convex backend is not configured: set CONVEX_URL."}` {
@@ -271,7 +254,7 @@ func TestPassthroughBackendErrors(t *testing.T) {
 // BenchmarkPassthroughQuery is tasks:list through POST /api/query with a
 // gateway-issued bearer token (compare with BenchmarkTasksListDirect/jwt).
 func BenchmarkPassthroughQuery(b *testing.B) {
-	env := newTestEnv(b, IdentityJWT)
+	env := newTestEnv(b, routes.IdentityJWT)
 	authz := "Bearer " + env.token("member")
 	const body = `{"path":"tasks:list","format":"convex_encoded_json","args":[{}]}`
 	b.ReportAllocs()
@@ -288,4 +271,15 @@ func BenchmarkPassthroughQuery(b *testing.B) {
 			}
 		}
 	})
+}
+
+// missingFunction is Convex's answer for a function that does not exist
+// (or is internal) at path, from /api/query|mutation|action or /api/run.
+func missingFunction(rid, path string, run bool) string {
+	inner := "Could not find public function for '" + path + "'."
+	if run {
+		inner = "Could not find function for '" + path + "'. Did you forget to run `npx convex dev`?"
+	}
+	msg, _ := json.Marshal("[Request ID: " + rid + "] Server Error\n" + inner + "\n")
+	return `{"status":"error","errorMessage":` + string(msg) + `}`
 }

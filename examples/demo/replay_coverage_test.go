@@ -1,4 +1,4 @@
-package routes
+package demo
 
 import (
 	"path/filepath"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/convexgw/convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/routes"
 )
 
 // Outcomes of a replayed REST step, by answer.
@@ -90,7 +91,7 @@ var replayWanted = map[string][]string{
 // domain route of the route table with success, a 400, no session and the
 // outcomes of replayWanted, and every passthrough route but /api/action.
 func TestReplayCoversEveryRoute(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	env := newTestEnv(t, routes.IdentityAdmin)
 	type route struct {
 		key string
 		re  *regexp.Regexp
@@ -135,7 +136,7 @@ func TestReplayCoversEveryRoute(t *testing.T) {
 		}
 	}
 	for name, sc := range scenarios {
-		c, err := convextest.LoadCassette(filepath.Join("..", "examples", "demo", "testdata", "cassettes", name+".json"))
+		c, err := convextest.LoadCassette(filepath.Join("testdata", "cassettes", name+".json"))
 		if err != nil {
 			t.Fatal(err)
 		}

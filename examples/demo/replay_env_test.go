@@ -1,4 +1,4 @@
-package routes
+package demo
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/convexclient/convextest"
+	"github.com/convexgw/convexgw/routes"
 )
 
 // replayEnv is the real route table (testEnv) in front of a strict replay of
@@ -56,14 +57,14 @@ func newReplayEnvLenient(t *testing.T, scenario, mode string) *replayEnv {
 
 func buildReplayEnv(t *testing.T, scenario, mode string, strict bool) *replayEnv {
 	t.Helper()
-	c, err := convextest.LoadCassette(filepath.Join("..", "examples", "demo", "testdata", "cassettes", scenario+".json"))
+	c, err := convextest.LoadCassette(filepath.Join("testdata", "cassettes", scenario+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := &replayEnv{t: t, c: c, vars: map[string]string{}, used: map[int]bool{}}
 	opts := convextest.ReplayOptions{
 		AdminKey:     testDeployKey,
-		IdentityOnly: mode == IdentityJWT || scenario == "bearer",
+		IdentityOnly: mode == routes.IdentityJWT || scenario == "bearer",
 	}
 	var rp *convextest.ReplayServer
 	if strict {
@@ -98,11 +99,8 @@ func buildReplayEnv(t *testing.T, scenario, mode string, strict bool) *replayEnv
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &testEnv{t: t, tokens: tokens, sess: sess, csrf: csrf, bind: NewBindings(), users: map[string]AuthUser{}}
-	env.api = NewAPI(Deps{Convex: client, IdentityMode: mode, PublicURL: testPublicURL,
-		ConvexTokens: tokens, Sessions: sess, CSRF: csrf,
-		Origins: auth.NewOriginPolicy([]string{testPublicURL}), Bindings: env.bind})
-	env.e = env.api.Handler()
+	env := &testEnv{t: t, tokens: tokens, sess: sess, csrf: csrf}
+	env.wire(client, mode)
 	r.testEnv, r.rp, r.client = env, rp, client
 	r.gw = env.gateway(t)
 	return r
@@ -120,7 +118,7 @@ func (r *replayEnv) misses() []string {
 // and as the variable {name}.
 func (r *replayEnv) lookUp(name string) {
 	r.t.Helper()
-	u, err := r.bind.GetUserByEmail.Call(context.Background(), r.client, EmailArgs{Email: name + "@demo.test"})
+	u, err := r.accounts.FindByEmail(context.Background(), name+"@demo.test")
 	if err != nil || u == nil {
 		r.t.Fatalf("looking up %s: %v", name, err)
 	}
@@ -216,7 +214,7 @@ func (r *replayEnv) passthrough(n int, run, cookie bool) (int, string) {
 		mod, fn, _ := strings.Cut(req.Path, ":")
 		endpoint = "/api/run/" + mod + "/" + fn
 	}
-	hdr := map[string]string{HeaderConvexRequestID: req.RequestID}
+	hdr := map[string]string{routes.HeaderConvexRequestID: req.RequestID}
 	switch {
 	case req.Subject != "" && cookie:
 		name := ""
@@ -230,7 +228,7 @@ func (r *replayEnv) passthrough(n int, run, cookie bool) (int, string) {
 		}
 		ck, csrf := r.session(name)
 		hdr["Cookie"] = ck.Name + "=" + ck.Value
-		hdr[HeaderCSRF] = csrf
+		hdr[routes.HeaderCSRF] = csrf
 	case req.Subject != "":
 		tok, _, err := r.tokens.Issue(auth.TokenUser{Subject: req.Subject})
 		if err != nil {

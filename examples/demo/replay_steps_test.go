@@ -1,4 +1,4 @@
-package routes
+package demo
 
 import (
 	"context"
@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/convexgw/convexgw/accounts"
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/routes"
 )
 
 // replayStep is one thing a client does against the gateway in a replayed
@@ -136,7 +138,7 @@ func (r *replayEnv) rest(label string, s replayStep) {
 			var res recordedResult
 			decodeRecorded(r.t, r.recorded(s.rec).Response.Body, &res)
 			rb := r.recorded(s.rec).Response.Body
-			argErr := s.code == CodeInvalidRequest && res.ErrorData == nil && strings.Contains(rb, "ArgumentValidationError")
+			argErr := s.code == routes.CodeInvalidRequest && res.ErrorData == nil && strings.Contains(rb, "ArgumentValidationError")
 			if !argErr && (res.ErrorData == nil || strings.ToLower(res.ErrorData.Code) != s.code) {
 				r.t.Fatalf("%s: recording #%d is not a %s error: %s", label, s.rec, s.code, rb)
 			}
@@ -224,7 +226,7 @@ func (r *replayEnv) matchList(label, path string, out []byte, value json.RawMess
 	wantNext := (*string)(nil)
 	if strings.HasPrefix(string(value), "[") {
 		_ = json.Unmarshal(value, &want)
-		limit := defaultPageSize
+		limit := 20
 		if u, err := url.Parse(path); err == nil && u.Query().Get("limit") != "" {
 			limit, _ = strconv.Atoi(u.Query().Get("limit"))
 		}
@@ -277,7 +279,7 @@ func (r *replayEnv) save(name, v string) {
 // or foreign id: the session outlived its user).
 func asUser(name, idVar string) func(r *replayEnv) error {
 	return func(r *replayEnv) error {
-		r.users[name] = AuthUser{User: User{ID: r.fill(idVar, false), Role: "member", Name: name, Email: name + "@demo.test"}}
+		r.users[name] = accounts.Account{ID: r.fill(idVar, false), Role: "member", Name: name, Email: name + "@demo.test", Active: true}
 		return nil
 	}
 }

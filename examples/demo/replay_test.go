@@ -1,9 +1,11 @@
-package routes
+package demo
 
 import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/convexgw/convexgw/routes"
 )
 
 // End-to-end tests of every REST route and the passthrough against the
@@ -28,13 +30,13 @@ const (
 func noSession(prefix string, withGet bool) []replayStep {
 	id := "/000000000000000000000010000users"
 	out := []replayStep{
-		{method: "GET", path: prefix, status: 401, code: CodeUnauthenticated},
-		{method: "POST", path: prefix, body: map[string]any{}, status: 401, code: CodeUnauthenticated},
-		{method: "PATCH", path: prefix + id, body: map[string]any{}, status: 401, code: CodeUnauthenticated},
-		{method: "DELETE", path: prefix + id, status: 401, code: CodeUnauthenticated},
+		{method: "GET", path: prefix, status: 401, code: routes.CodeUnauthenticated},
+		{method: "POST", path: prefix, body: map[string]any{}, status: 401, code: routes.CodeUnauthenticated},
+		{method: "PATCH", path: prefix + id, body: map[string]any{}, status: 401, code: routes.CodeUnauthenticated},
+		{method: "DELETE", path: prefix + id, status: 401, code: routes.CodeUnauthenticated},
 	}
 	if withGet {
-		out = append(out, replayStep{method: "GET", path: prefix + id, status: 401, code: CodeUnauthenticated})
+		out = append(out, replayStep{method: "GET", path: prefix + id, status: 401, code: routes.CodeUnauthenticated})
 	}
 	return out
 }
@@ -59,29 +61,29 @@ func replayScenarios() map[string]replayScenario {
 		"users": {steps: append([]replayStep{
 			{lookup: "admin", rec: 1}, {lookup: "member", rec: 2}, {lookup: "inactive", rec: 3},
 			{method: "GET", path: "/api/users/me", user: "member", rec: 4, status: 200},
-			{method: "GET", path: "/api/users/me?x=1", user: "member", status: 400, code: CodeInvalidRequest, field: "x"},
+			{method: "GET", path: "/api/users/me?x=1", user: "member", status: 400, code: routes.CodeInvalidRequest, field: "x"},
 			{method: "GET", path: "/api/users?limit=3", user: "admin", rec: 5, status: 200},
 			{method: "GET", path: "/api/users?limit=3&cursor={cursor}", user: "admin", rec: 6, status: 200},
 			{method: "GET", path: "/api/users", user: "admin", rec: 7, status: 200},
-			{method: "GET", path: "/api/users?limit=0", user: "admin", status: 400, code: CodeInvalidRequest, field: "limit"},
+			{method: "GET", path: "/api/users?limit=0", user: "admin", status: 400, code: routes.CodeInvalidRequest, field: "limit"},
 			{method: "GET", path: "/api/users?limit=3", user: "member", rec: 8, status: 403, code: "forbidden"},
 			{pass: 9}, // users:me anonymous
-			{method: "GET", path: "/api/users/me", user: "inactive", rec: 10, status: 401, code: CodeUnauthenticated},
-			{method: "GET", path: "/api/users/me", status: 401, code: CodeUnauthenticated},
-		}, replayStep{method: "GET", path: "/api/users", status: 401, code: CodeUnauthenticated})},
+			{method: "GET", path: "/api/users/me", user: "inactive", rec: 10, status: 401, code: routes.CodeUnauthenticated},
+			{method: "GET", path: "/api/users/me", status: 401, code: routes.CodeUnauthenticated},
+		}, replayStep{method: "GET", path: "/api/users", status: 401, code: routes.CodeUnauthenticated})},
 
 		"tasks": {steps: append([]replayStep{
 			{lookup: "member", rec: 1},
 			{method: "GET", path: "/api/tasks", user: "member", rec: 2, status: 200},
 			{method: "GET", path: "/api/tasks?status=pending", user: "member", rec: 3, status: 200},
-			{method: "GET", path: "/api/tasks?status=done", user: "member", status: 400, code: CodeInvalidRequest, field: "status"},
+			{method: "GET", path: "/api/tasks?status=done", user: "member", status: 400, code: routes.CodeInvalidRequest, field: "status"},
 			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "  Write the recorder  ", "priority": "high"}, rec: 4, status: 201, save: "task"},
-			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "x", "priority": "urgent"}, status: 400, code: CodeInvalidRequest, field: "priority"},
+			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "x", "priority": "urgent"}, status: 400, code: routes.CodeInvalidRequest, field: "priority"},
 			{method: "GET", path: "/api/tasks", user: "member", rec: 5, status: 200, save: "newest"},
 			{method: "PATCH", path: "/api/tasks/{task}", user: "member", body: map[string]any{"title": "Write the replayer", "priority": "medium"}, rec: 6, status: 204},
 			{method: "PATCH", path: "/api/tasks/{task}", user: "member", body: map[string]any{"status": "in progress"}, rec: 7, status: 204},
-			{method: "PATCH", path: "/api/tasks/{task}", user: "member", body: map[string]any{}, status: 400, code: CodeInvalidRequest},
-			{method: "PATCH", path: "/api/tasks/{task}", user: "member", body: map[string]any{"status": "done"}, status: 400, code: CodeInvalidRequest, field: "status"},
+			{method: "PATCH", path: "/api/tasks/{task}", user: "member", body: map[string]any{}, status: 400, code: routes.CodeInvalidRequest},
+			{method: "PATCH", path: "/api/tasks/{task}", user: "member", body: map[string]any{"status": "done"}, status: 400, code: routes.CodeInvalidRequest, field: "status"},
 			{method: "GET", path: "/api/notifications", user: "member", rec: 8, status: 200},
 			{method: "PATCH", path: "/api/tasks/{task}", user: "member", body: map[string]any{"status": "completed"}, rec: 9, status: 204},
 			{method: "GET", path: "/api/notifications", user: "member", rec: 10, status: 200},
@@ -89,7 +91,7 @@ func replayScenarios() map[string]replayScenario {
 			{method: "GET", path: "/api/notifications?unreadOnly=true", user: "member", rec: 12, status: 200},
 			{method: "GET", path: "/api/tasks?status=completed", user: "member", rec: 13, status: 200},
 			{method: "DELETE", path: "/api/tasks/{task}", user: "member", rec: 14, status: 204},
-			{method: "DELETE", path: "/api/tasks/bad.id", user: "member", status: 400, code: CodeInvalidRequest, field: "id"},
+			{method: "DELETE", path: "/api/tasks/bad.id", user: "member", status: 400, code: routes.CodeInvalidRequest, field: "id"},
 			{method: "GET", path: "/api/tasks", user: "member", rec: 15, status: 200},
 			{method: "PATCH", path: "/api/tasks/{task}", user: "member", body: map[string]any{"status": "pending"}, rec: 16, status: 404, code: "not_found"},
 			{method: "DELETE", path: "/api/tasks/{task}", user: "member", rec: 17, status: 404, code: "not_found"},
@@ -97,29 +99,29 @@ func replayScenarios() map[string]replayScenario {
 
 		"tasks-errors": {steps: []replayStep{
 			{lookup: "admin", rec: 1}, {lookup: "member", rec: 2}, {lookup: "inactive", rec: 3},
-			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "   ", "priority": "high"}, status: 400, code: CodeInvalidRequest, field: "title"},
+			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "   ", "priority": "high"}, status: 400, code: routes.CodeInvalidRequest, field: "title"},
 			{pass: 4, cookie: true},
-			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": strings.Repeat("x", 201), "priority": "high"}, status: 400, code: CodeInvalidRequest, field: "title"},
+			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": strings.Repeat("x", 201), "priority": "high"}, status: 400, code: routes.CodeInvalidRequest, field: "title"},
 			{pass: 5},
-			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "Bad priority", "priority": "urgent"}, status: 400, code: CodeInvalidRequest, field: "priority"},
+			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "Bad priority", "priority": "urgent"}, status: 400, code: routes.CodeInvalidRequest, field: "priority"},
 			{pass: 6, cookie: true},
-			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "No priority"}, status: 400, code: CodeInvalidRequest, field: "priority"},
+			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "No priority"}, status: 400, code: routes.CodeInvalidRequest, field: "priority"},
 			{pass: 7},
-			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "Extra", "priority": "low", "owner": "x"}, status: 400, code: CodeInvalidRequest, field: "owner"},
+			{method: "POST", path: "/api/tasks", user: "member", body: map[string]any{"title": "Extra", "priority": "low", "owner": "x"}, status: 400, code: routes.CodeInvalidRequest, field: "owner"},
 			{pass: 8, cookie: true},
-			{method: "GET", path: "/api/tasks?status=done", user: "member", status: 400, code: CodeInvalidRequest, field: "status"},
+			{method: "GET", path: "/api/tasks?status=done", user: "member", status: 400, code: routes.CodeInvalidRequest, field: "status"},
 			{pass: 9},
 			{method: "GET", path: "/api/tasks", user: "admin", rec: 10, status: 200, save: "other"},
 			{method: "PATCH", path: "/api/tasks/{other}", user: "member", body: map[string]any{"status": "completed"}, rec: 11, status: 403, code: "forbidden"},
 			{method: "DELETE", path: "/api/tasks/{other}", user: "member", rec: 12, status: 403, code: "forbidden"},
-			{method: "PATCH", path: "/api/tasks/{other}", user: "member", body: map[string]any{"title": ""}, status: 400, code: CodeInvalidRequest, field: "title"},
+			{method: "PATCH", path: "/api/tasks/{other}", user: "member", body: map[string]any{"title": ""}, status: 400, code: routes.CodeInvalidRequest, field: "title"},
 			{pass: 13},
 			{pass: 14}, {pass: 15}, // anonymous tasks:list, tasks:create
-			{method: "GET", path: "/api/tasks", user: "inactive", rec: 16, status: 401, code: CodeUnauthenticated},
+			{method: "GET", path: "/api/tasks", user: "inactive", rec: 16, status: 401, code: routes.CodeUnauthenticated},
 			{do: asUser("ghost", "not-a-user-id")},
-			{method: "GET", path: "/api/tasks", user: "ghost", rec: 17, status: 401, code: CodeUnauthenticated},
+			{method: "GET", path: "/api/tasks", user: "ghost", rec: 17, status: 401, code: routes.CodeUnauthenticated},
 			{do: asUser("stale", "{other}")},
-			{method: "GET", path: "/api/tasks", user: "stale", rec: 18, status: 401, code: CodeUnauthenticated},
+			{method: "GET", path: "/api/tasks", user: "stale", rec: 18, status: 401, code: routes.CodeUnauthenticated},
 		}},
 
 		"notifications": {steps: append([]replayStep{
@@ -130,15 +132,15 @@ func replayScenarios() map[string]replayScenario {
 			{method: "POST", path: "/api/notifications/{note}/read", user: "member", rec: 6, status: 204},
 			{method: "GET", path: "/api/notifications?unreadOnly=true", user: "member", rec: 7, status: 200},
 			{method: "GET", path: "/api/notifications?unreadOnly=false", user: "member", rec: 8, status: 200},
-			{method: "GET", path: "/api/notifications?unreadOnly=yes", user: "member", status: 400, code: CodeInvalidRequest, field: "unreadOnly"},
+			{method: "GET", path: "/api/notifications?unreadOnly=yes", user: "member", status: 400, code: routes.CodeInvalidRequest, field: "unreadOnly"},
 			{method: "GET", path: "/api/notifications", user: "admin", rec: 9, status: 200, save: "adminNote"},
 			{method: "POST", path: "/api/notifications/{adminNote}/read", user: "member", rec: 10, status: 403, code: "forbidden"},
-			{method: "POST", path: "/api/notifications/%2e%2e/read", user: "member", status: 400, code: CodeInvalidRequest, field: "id"},
+			{method: "POST", path: "/api/notifications/%2e%2e/read", user: "member", status: 400, code: routes.CodeInvalidRequest, field: "id"},
 			{pass: 11}, // anonymous notifications:list
 			{do: createNotification("member", "Welcome", "Your account is ready."), rec: 12},
 			{method: "GET", path: "/api/notifications?unreadOnly=true", user: "member", rec: 13, status: 200},
-			{method: "GET", path: "/api/notifications", status: 401, code: CodeUnauthenticated},
-		}, replayStep{method: "POST", path: "/api/notifications/{note}/read", status: 401, code: CodeUnauthenticated})},
+			{method: "GET", path: "/api/notifications", status: 401, code: routes.CodeUnauthenticated},
+		}, replayStep{method: "POST", path: "/api/notifications/{note}/read", status: 401, code: routes.CodeUnauthenticated})},
 
 		"visibility": {steps: []replayStep{
 			{lookup: "member", rec: 1},
@@ -175,7 +177,7 @@ func donation(kv ...any) map[string]any {
 // both identity modes.
 func TestRoutesAgainstRecordedFake(t *testing.T) {
 	for name, sc := range replayScenarios() {
-		for _, mode := range []string{IdentityAdmin, IdentityJWT} {
+		for _, mode := range []string{routes.IdentityAdmin, routes.IdentityJWT} {
 			t.Run(name+"/"+mode, func(t *testing.T) {
 				env := newReplayEnv(t, name, mode)
 				env.runReplay(sc.steps, sc.unsent)
@@ -187,7 +189,7 @@ func TestRoutesAgainstRecordedFake(t *testing.T) {
 // TestReplayIsStrict shows the checks can fail: a request the scenario does
 // not hold is refused (and reported), and consumption is tracked per step.
 func TestReplayIsStrict(t *testing.T) {
-	env := newReplayEnvLenient(t, "users", IdentityAdmin)
+	env := newReplayEnvLenient(t, "users", routes.IdentityAdmin)
 	env.lookUp("admin")
 	env.used[0] = true
 	env.checkConsumed("lookup")

@@ -1,65 +1,17 @@
-package routes
+package demo
 
 import (
-	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
-	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/routes"
 )
-
-func TestCallError(t *testing.T) {
-	argErr := &convexclient.FunctionError{Path: "tasks:get", Message: "[Request ID: r] Server Error\nArgumentValidationError: Expected ID for table \"tasks\"\n"}
-	var e *Error
-	if err := callError(argErr); !errors.As(err, &e) || e.Status != http.StatusBadRequest || !errors.Is(err, argErr) {
-		t.Fatalf("validator failure: %v", err)
-	}
-	convexErr := &convexclient.FunctionError{Message: "ArgumentValidationError", Data: []byte(`{"code":"INVALID"}`)}
-	if err := callError(convexErr); err != error(convexErr) {
-		t.Fatalf("ConvexError changed: %v", err)
-	}
-	if err := callError(convexclient.ErrTimeout); err != convexclient.ErrTimeout {
-		t.Fatalf("timeout changed: %v", err)
-	}
-}
-
-func TestReadJSONBody(t *testing.T) {
-	cases := []struct {
-		ct, body string
-		status   int // 0: accepted
-	}{
-		{"application/json", `{"a":1}`, 0},
-		{"application/json; charset=utf-8", `{}`, 0},
-		{"text/plain", `{}`, http.StatusBadRequest},
-		{"", `{}`, http.StatusBadRequest},
-		{"application/json", strings.Repeat(" ", maxDomainBody+1), http.StatusRequestEntityTooLarge},
-	}
-	e := echo.New()
-	for _, tc := range cases {
-		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body))
-		if tc.ct != "" {
-			req.Header.Set("Content-Type", tc.ct)
-		}
-		c := e.NewContext(req, httptest.NewRecorder())
-		body, err := readJSONBody(c)
-		var pe *Error
-		switch {
-		case tc.status == 0 && (err != nil || string(body) != tc.body):
-			t.Errorf("%q: %v", tc.ct, err)
-		case tc.status != 0 && (!errors.As(err, &pe) || pe.Status != tc.status):
-			t.Errorf("%q %d bytes: %v, want %d", tc.ct, len(tc.body), err, tc.status)
-		}
-	}
-}
 
 // The generic Resource end to end, on the association tables.
 
 func TestBeneficiariesRoutes(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	env := newTestEnv(t, routes.IdentityAdmin)
 	all := collect(t, env, "/api/beneficiaries?limit=7", "member", func(b Beneficiary) string { return b.ID })
 	if len(all) != 25 {
 		t.Fatalf("%d beneficiaries, want the 25 seeded", len(all))
@@ -78,7 +30,7 @@ func TestBeneficiariesRoutes(t *testing.T) {
 	st, body = env.do(http.MethodPost, "/api/beneficiaries", "member", newB)
 	wantError(t, st, body, http.StatusForbidden, "forbidden")
 	st, body = env.do(http.MethodPost, "/api/beneficiaries", "manager", map[string]any{"city": 5, "status": "gone"})
-	eb := wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	eb := wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	if len(eb.Error.Fields) != 2 || eb.Error.Fields["fullName"] == "" || eb.Error.Fields["city"] == "" {
 		t.Fatalf("fields: %v", eb.Error.Fields)
 	}
@@ -96,7 +48,7 @@ func TestBeneficiariesRoutes(t *testing.T) {
 		t.Fatalf("after update: %s", body)
 	}
 	st, body = env.do(http.MethodPatch, "/api/beneficiaries/"+id, "manager", map[string]any{"fullName": strings.Repeat("x", 201)})
-	wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	st, body = env.do(http.MethodDelete, "/api/beneficiaries/"+id, "member", nil)
 	wantError(t, st, body, http.StatusForbidden, "forbidden")
 	if st, body = env.do(http.MethodDelete, "/api/beneficiaries/"+id, "admin", nil); st != http.StatusNoContent {
@@ -119,7 +71,7 @@ func TestBeneficiariesRoutes(t *testing.T) {
 }
 
 func TestMeetingsRoutes(t *testing.T) {
-	env := newTestEnv(t, IdentityAdmin)
+	env := newTestEnv(t, routes.IdentityAdmin)
 	all := collect(t, env, "/api/meetings?limit=5", "member", func(m Meeting) string { return m.ID })
 	if len(all) != 12 {
 		t.Fatalf("%d meetings, want 12", len(all))
@@ -143,15 +95,15 @@ func TestMeetingsRoutes(t *testing.T) {
 		t.Fatalf("get: %d %s", st, body)
 	}
 	st, body = env.do(http.MethodPost, "/api/meetings", "admin", map[string]any{"title": "x", "startsAt": 2, "endsAt": 1, "attendeeIds": []string{}})
-	eb := wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	eb := wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	if eb.Error.Fields["endsAt"] != "endsAt must be after startsAt" {
 		t.Fatalf("fields: %v", eb.Error.Fields)
 	}
 	// A valid-looking id of a user that does not exist: the function decides (422).
 	st, body = env.do(http.MethodPatch, "/api/meetings/"+id, "admin", map[string]any{"attendeeIds": []string{id}})
-	wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest) // an id of another table
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest) // an id of another table
 	st, body = env.do(http.MethodGet, "/api/meetings/"+env.users["admin"].ID, "admin", nil)
-	wantError(t, st, body, http.StatusBadRequest, CodeInvalidRequest)
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
 	if st, body = env.do(http.MethodPatch, "/api/meetings/"+id, "manager", map[string]any{"status": "cancelled"}); st != http.StatusNoContent {
 		t.Fatalf("update: %d %s", st, body)
 	}

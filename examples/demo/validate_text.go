@@ -1,8 +1,10 @@
-package routes
+package demo
 
 import (
 	"strconv"
 	"strings"
+
+	"github.com/convexgw/convexgw/routes"
 )
 
 // The text and number rules of convex/CONTRACT.md, mirrored exactly so the
@@ -36,18 +38,18 @@ func jsLen(s string) int {
 }
 
 // requiredText is the contract's requiredText(field, value, max).
-func requiredText(errs fieldErrors, field, s string, max int) {
+func requiredText(errs routes.FieldErrors, field, s string, max int) {
 	t := jsTrim(s)
 	switch {
 	case t == "":
-		errs.add(field, field+" must not be empty")
+		errs.Add(field, field+" must not be empty")
 	case jsLen(t) > max:
-		errs.add(field, field+" must be at most "+strconv.Itoa(max)+" characters")
+		errs.Add(field, field+" must be at most "+strconv.Itoa(max)+" characters")
 	}
 }
 
 // optionalRequiredText applies requiredText to a patch field when it is set.
-func optionalRequiredText(errs fieldErrors, field string, s *string, max int) {
+func optionalRequiredText(errs routes.FieldErrors, field string, s *string, max int) {
 	if s != nil {
 		requiredText(errs, field, *s, max)
 	}
@@ -55,39 +57,39 @@ func optionalRequiredText(errs fieldErrors, field string, s *string, max int) {
 
 // optionalText is the contract's optionalText(field, value, max): nil passes,
 // an empty string is allowed.
-func optionalText(errs fieldErrors, field string, s *string, max int) {
+func optionalText(errs routes.FieldErrors, field string, s *string, max int) {
 	if s != nil && jsLen(jsTrim(*s)) > max {
-		errs.add(field, field+" must be at most "+strconv.Itoa(max)+" characters")
+		errs.Add(field, field+" must be at most "+strconv.Itoa(max)+" characters")
 	}
 }
 
 // positiveAmount is the contract's amount rule.
-func positiveAmount(errs fieldErrors, field string, a float64) {
+func positiveAmount(errs routes.FieldErrors, field string, a float64) {
 	if !(a > 0) {
-		errs.add(field, field+" must be a positive number")
+		errs.Add(field, field+" must be a positive number")
 	}
 }
 
 // currencyCode is the contract's currency rule: /^[A-Z]{3}$/.
-func currencyCode(errs fieldErrors, field, s string) {
+func currencyCode(errs routes.FieldErrors, field, s string) {
 	ok := len(s) == 3
 	for i := 0; ok && i < 3; i++ {
 		ok = s[i] >= 'A' && s[i] <= 'Z'
 	}
 	if !ok {
-		errs.add(field, field+" must be a 3-letter uppercase code")
+		errs.Add(field, field+" must be a 3-letter uppercase code")
 	}
 }
 
 // docIDs checks a list of document ids: at most max entries, each an id.
-func docIDs(errs fieldErrors, field string, ids []string, max int) {
+func docIDs(errs routes.FieldErrors, field string, ids []string, max int) {
 	if len(ids) > max {
-		errs.add(field, field+" must have at most "+strconv.Itoa(max)+" entries")
+		errs.Add(field, field+" must have at most "+strconv.Itoa(max)+" entries")
 		return
 	}
 	for _, id := range ids {
-		if !validID(id) {
-			errs.add(field, field+" must contain document ids")
+		if !routes.ValidDocumentID(id) {
+			errs.Add(field, field+" must contain document ids")
 			return
 		}
 	}

@@ -1,9 +1,11 @@
-package routes
+package demo
 
 import (
 	"maps"
 	"strings"
 	"testing"
+
+	"github.com/convexgw/convexgw/routes"
 )
 
 func TestJSTrimAndLen(t *testing.T) {
@@ -27,7 +29,7 @@ func TestJSTrimAndLen(t *testing.T) {
 }
 
 func TestTextRules(t *testing.T) {
-	errs := fieldErrors{}
+	errs := routes.FieldErrors{}
 	requiredText(errs, "title", " ", 5)
 	requiredText(errs, "fullName", strings.Repeat("😀", 3), 5) // 6 UTF-16 units
 	requiredText(errs, "donorName", " abcde ", 5)             // trimmed to 5: ok

@@ -1,17 +1,21 @@
-package main
+package gatewaycmd
 
 import (
 	"bytes"
 	"context"
 	"flag"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/gateway"
 )
 
@@ -75,12 +79,32 @@ func TestSettingsTableIsComplete(t *testing.T) {
 	}
 }
 
-func TestCheckConfigRedactsSecrets(t *testing.T) {
-	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"-check-config"}, env(map[string]string{
+// signingKeyFile writes an ES256 private key and returns its path.
+func signingKeyFile(t *testing.T) string {
+	t.Helper()
+	k, err := auth.GenerateSigningKey("ES256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pem, err := k.MarshalPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "signing.pem")
+	if err := os.WriteFile(path, pem, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestCheckConfig(t *testing.T) {
+	good := map[string]string{
 		"CONVEX_DEPLOY_KEY": "prod:super-secret", "SESSION_SECRET": strings.Repeat("x", 40),
-		"CSRF_SECRET": strings.Repeat("y", 40), "SIGNING_KEY_FILE": "/k.pem", "REDIS_URL": "redis://:hunter2@r:6379",
-	}), &out, &errOut)
+		"CSRF_SECRET": strings.Repeat("y", 40), "SIGNING_KEY_FILE": signingKeyFile(t),
+		"REDIS_URL": "redis://:hunter2@r:6379",
+	}
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), []string{"-check-config"}, env(good), &out, &errOut, Options{})
 	if code != 0 {
 		t.Fatalf("exit %d: %s %s", code, out.String(), errOut.String())
 	}
@@ -90,25 +114,51 @@ func TestCheckConfigRedactsSecrets(t *testing.T) {
 			t.Errorf("secret %q printed", s)
 		}
 	}
-	if !strings.Contains(out.String(), "configuration OK") || !strings.Contains(out.String(), "[REDACTED]") {
-		t.Errorf("output: %s", out.String())
+	for _, want := range []string{"configuration OK", "[REDACTED]", `"CONVEX_TIMEOUT": "10s"`, `"SESSION_TTL": "168h0m0s"`,
+		`"ACCOUNTS_FIND_BY_EMAIL": "auth:getUserByEmail"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %s:\n%s", want, out.String())
+		}
 	}
 
-	out.Reset()
-	errOut.Reset()
-	code = run(context.Background(), []string{"-check-config"}, env(map[string]string{"IDENTITY_MODE": "x"}), &out, &errOut)
-	if code != 1 || !strings.Contains(errOut.String(), "IDENTITY_MODE") || !strings.Contains(errOut.String(), "SESSION_SECRET") {
-		t.Errorf("invalid config: exit %d, %s", code, errOut.String())
+	// Files are checked, not just named: each problem is reported, exit 1.
+	for _, tc := range []struct {
+		name string
+		set  map[string]string
+		want []string
+	}{
+		{"invalid values", map[string]string{"IDENTITY_MODE": "x", "SESSION_SECRET": ""}, []string{"IDENTITY_MODE", "SESSION_SECRET"}},
+		{"missing key file", map[string]string{"SIGNING_KEY_FILE": "/nonexistent/k.pem"}, []string{"SIGNING_KEY_FILE"}},
+		{"missing spec file", map[string]string{"FUNCTION_SPEC_FILE": "/nonexistent/spec.json"}, []string{"FUNCTION_SPEC_FILE"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := maps.Clone(good)
+			maps.Copy(e, tc.set)
+			out.Reset()
+			errOut.Reset()
+			code := Run(context.Background(), []string{"-check-config"}, env(e), &out, &errOut, Options{})
+			if code != 1 || strings.Contains(out.String(), "configuration OK") {
+				t.Fatalf("exit %d, out %s", code, out.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errOut.String(), w) {
+					t.Errorf("error does not name %s: %s", w, errOut.String())
+				}
+			}
+		})
 	}
 }
 
 func TestHelpExitsZero(t *testing.T) {
 	var errOut bytes.Buffer
-	if code := run(context.Background(), []string{"-help"}, env(nil), io.Discard, &errOut); code != 0 {
+	if code := Run(context.Background(), []string{"-help"}, env(nil), io.Discard, &errOut, Options{}); code != 0 {
 		t.Errorf("exit %d", code)
 	}
-	if !strings.Contains(errOut.String(), "CONVEX_URL") {
-		t.Errorf("help: %s", errOut.String())
+	for _, want := range []string{"-convex-timeout duration", "env CONVEX_TIMEOUT, default 10s",
+		"-bcrypt-cost int", "env BCRYPT_COST, default 12", "-passthrough-expose list", "-session-secret secret"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("help lacks %q:\n%s", want, errOut.String())
+		}
 	}
 }
 

@@ -1,4 +1,4 @@
-package main
+package gatewaycmd
 
 import (
 	"errors"
@@ -14,7 +14,13 @@ import (
 // setting binds one Config field to an environment variable and a flag.
 type setting struct {
 	env, flag, usage string
-	v                flag.Value
+	v                value
+}
+
+// value is a flag.Value that names its type for -h.
+type value interface {
+	flag.Value
+	typeName() string
 }
 
 // settings is the one table of configuration inputs: environment variable,
@@ -30,6 +36,10 @@ func settings(c *gateway.Config) []setting {
 		{"BREAKER_OPEN_TIMEOUT", "breaker-open-timeout", "how long the breaker stays open before probing", (*durationValue)(&c.BreakerOpenTimeout)},
 		{"FUNCTION_SPEC_FILE", "function-spec-file", "`npx convex function-spec` output to check bindings against", (*stringValue)(&c.FunctionSpecFile)},
 		{"FUNCTION_SPEC_STRICT", "function-spec-strict", "refuse to start on a binding mismatch (else warn)", (*boolValue)(&c.FunctionSpecStrict)},
+		{"PASSTHROUGH_EXPOSE", "passthrough-expose", "functions the Convex-compatible passthrough serves: paths, module:* or * (comma-separated; internal functions never)", (*listValue)(&c.PassthroughExpose)},
+		{"ACCOUNTS_FIND_BY_EMAIL", "accounts-find-by-email", "login contract: internal query {email} → user or null", (*stringValue)(&c.AccountsFindByEmail)},
+		{"ACCOUNTS_RECORD_LOGIN", "accounts-record-login", "login contract: internal mutation {userId, at} run after a login (empty or off: none)", (*stringValue)(&c.AccountsRecordLogin)},
+		{"ACCOUNTS_SET_PASSWORD_HASH", "accounts-set-password-hash", "login contract: internal mutation {userId, passwordHash} re-hashing old costs (empty or off: none)", (*stringValue)(&c.AccountsSetPasswordHash)},
 		{"IDENTITY_MODE", "identity-mode", "how Convex learns the caller: jwt or admin", (*stringValue)(&c.IdentityMode)},
 		{"PUBLIC_URL", "public-url", "the gateway's public URL (token issuer, JWKS base)", (*stringValue)(&c.PublicURL)},
 		{"LISTEN_ADDR", "listen", "listen address host:port", (*stringValue)(&c.ListenAddr)},
@@ -85,16 +95,20 @@ func loadConfig(args []string, lookupEnv func(string) (string, bool), fs *flag.F
 	cfg := gateway.Defaults()
 	var cf cmdFlags
 	var errs []error
-	for _, s := range settings(&cfg) {
+	table := settings(&cfg)
+	for _, s := range table { // registered first, so -h shows the defaults
+		fs.Var(s.v, s.flag, s.usage)
+	}
+	fs.BoolVar(&cf.checkConfig, "check-config", false, "validate the configuration (files included), print it (secrets redacted) and exit")
+	fs.BoolVar(&cf.healthcheck, "healthcheck", false, "check GET /healthz on the local listen address and exit 0 (healthy) or 1")
+	fs.Usage = func() { usage(fs, table) }
+	for _, s := range table {
 		if v, ok := lookupEnv(s.env); ok {
 			if err := s.v.Set(v); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", s.env, err))
 			}
 		}
-		fs.Var(s.v, s.flag, s.usage+" (env "+s.env+")")
 	}
-	fs.BoolVar(&cf.checkConfig, "check-config", false, "validate the configuration, print it (secrets redacted) and exit")
-	fs.BoolVar(&cf.healthcheck, "healthcheck", false, "check GET /healthz on the local listen address and exit 0 (healthy) or 1")
 	if len(errs) > 0 {
 		return cfg, cf, errors.Join(errs...)
 	}
@@ -102,6 +116,33 @@ func loadConfig(args []string, lookupEnv func(string) (string, bool), fs *flag.F
 		return cfg, cf, err
 	}
 	return cfg, cf, nil
+}
+
+// usage prints every setting with its flag, type, default and environment
+// variable, then the command's own flags.
+func usage(fs *flag.FlagSet, table []setting) {
+	w := fs.Output()
+	fmt.Fprintf(w, "Usage of %s: every setting is an environment variable and a flag (flags win).\n\n", fs.Name())
+	for _, s := range table {
+		def := fs.Lookup(s.flag).DefValue
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(w, "  -%s %s\n    \t%s\n    \tenv %s, default %s\n", s.flag, s.v.typeName(), s.usage, s.env, def)
+	}
+	fmt.Fprintf(w, "\n  -check-config\n    \t%s\n  -healthcheck\n    \t%s\n",
+		fs.Lookup("check-config").Usage, fs.Lookup("healthcheck").Usage)
+}
+
+// printable is the configuration as -check-config prints it: environment
+// names as keys, values as the settings spell them (durations as 10s,
+// lists comma-separated), secrets redacted.
+func printable(c *gateway.Config) map[string]string {
+	out := map[string]string{}
+	for _, s := range settings(c) {
+		out[s.env] = s.v.String()
+	}
+	return out
 }
 
 type stringValue string
@@ -209,3 +250,21 @@ func (v *listValue) Set(s string) error {
 	*v = out
 	return nil
 }
+
+func (*stringValue) typeName() string { return "string" }
+
+func (*secretValue) typeName() string { return "secret" }
+
+func (*boolValue) typeName() string { return "bool" }
+
+func (*intValue) typeName() string { return "int" }
+
+func (*int64Value) typeName() string { return "int" }
+
+func (*floatValue) typeName() string { return "float" }
+
+func (*durationValue) typeName() string { return "duration" }
+
+func (*listValue) typeName() string { return "list" }
+
+func (*secretListValue) typeName() string { return "secret-list" }
