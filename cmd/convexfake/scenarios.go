@@ -88,12 +88,13 @@ func scenarioLogin(s *session) {
 
 func scenarioLoginUpdate(s *session) {
 	member := s.userID("member@demo.test")
-	s.ok(s.mutation("auth:updateLastLogin", obj("userId", member), asAdmin()), nil)
+	s.ok(s.mutation("auth:updateLastLogin", obj("userId", member, "at", 1767225690000.0), asAdmin()), nil)
 	var u map[string]any
 	s.ok(s.query("auth:getUserByEmail", obj("email", "member@demo.test"), asAdmin()), &u)
-	if s.err == nil && u["lastLoginAt"] == nil {
-		s.failf("lastLoginAt not set: %v", u)
+	if s.err == nil && u["lastLoginAt"] != 1767225690000.0 {
+		s.failf("lastLoginAt not the login time: %v", u)
 	}
+	s.failsWith(s.mutation("auth:updateLastLogin", obj("userId", member), asAdmin()), "ArgumentValidationError")
 	hash, _ := u["passwordHash"].(string)
 	s.ok(s.mutation("auth:updatePasswordHash", obj("userId", member, "passwordHash", hash), asAdmin()), nil)
 	s.fails(s.mutation("auth:updatePasswordHash", obj("userId", member, "passwordHash", ""), asAdmin()), "INVALID")
@@ -101,7 +102,7 @@ func scenarioLoginUpdate(s *session) {
 	// id, so use the validator path too.
 	task := s.createTask(member, "Temporary")
 	s.ok(s.mutation("tasks:remove", obj("id", task), asUser(member)), nil)
-	s.failsWith(s.mutation("auth:updateLastLogin", obj("userId", task), asAdmin()), "ArgumentValidationError")
+	s.failsWith(s.mutation("auth:updateLastLogin", obj("userId", task, "at", 1.0), asAdmin()), "ArgumentValidationError")
 }
 
 func scenarioUsers(s *session) {

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"testing"
 )
 
 // maxRequestBody mirrors the backend's public API body limit (16 MiB + 2000).
@@ -205,18 +204,27 @@ type ReplayServer struct {
 	srv *httptest.Server
 }
 
+// TB is the part of testing.TB the replay servers use (*testing.T and
+// *testing.B satisfy it). An interface of its own keeps package testing out
+// of binaries that link convextest outside tests (the gateway's dev mode).
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Cleanup(func())
+}
+
 // NewReplayServer starts strict replay of cassettes for the test t: a
 // request no recording answers fails t (t.Errorf naming the request and the
 // nearest recording) and gets a 500 UnrecordedRequest answer. The server is
 // closed by t.Cleanup.
-func NewReplayServer(t testing.TB, cassettes ...*Cassette) *ReplayServer {
+func NewReplayServer(t TB, cassettes ...*Cassette) *ReplayServer {
 	t.Helper()
 	return NewReplayServerWith(t, ReplayOptions{}, cassettes...)
 }
 
 // NewReplayServerWith is NewReplayServer with options; a miss fails t
 // before opts.OnMiss (if any) is called.
-func NewReplayServerWith(t testing.TB, opts ReplayOptions, cassettes ...*Cassette) *ReplayServer {
+func NewReplayServerWith(t TB, opts ReplayOptions, cassettes ...*Cassette) *ReplayServer {
 	t.Helper()
 	onMiss := opts.OnMiss
 	opts.OnMiss = func(m Miss) {

@@ -15,3 +15,10 @@ diff -r "$tmp/before" convex/_generated || { echo "convex/_generated is stale: r
 npx tsc --noEmit -p convex
 npx tsc --noEmit -p runner
 node --import tsx --test runner/*.test.ts
+# The login contract's reference module in docs/accounts.md typechecks
+# against this project's schema (users with by_email).
+ref=convex/zz_reference_auth.ts
+awk '/^```ts$/{f=1;next}/^```$/{f=0}f' ../../../docs/accounts.md >"$ref"
+trap 'rm -rf "$tmp" "$ref"' EXIT
+npx tsc --noEmit -p convex
+rm -f "$ref"

@@ -12,7 +12,7 @@ func userFunctions() []function {
 		},
 		{
 			path: "auth:updateLastLogin", kind: convexclient.KindMutation, internal: true,
-			args: vObject(req("userId", vID("users"))),
+			args: vObject(req("userId", vID("users")), req("at", vNumber())),
 			run:  updateLastLogin,
 		},
 		{
@@ -51,7 +51,8 @@ func updateLastLogin(c *callCtx) (any, error) {
 	if _, err := found(c.db.get("users", id)); err != nil {
 		return nil, err
 	}
-	c.db.patch("users", id, doc{"lastLoginAt": c.now})
+	at, _ := c.num("at")
+	c.db.patch("users", id, doc{"lastLoginAt": at})
 	return nil, nil
 }
 

@@ -22,8 +22,11 @@ func TestAuthGetUserByEmail(t *testing.T) {
 func TestAuthUpdateLastLogin(t *testing.T) {
 	f := newFixture(t)
 	f.now = t0.Add(90 * time.Second)
-	if o := f.call("auth:updateLastLogin", "", `{"userId":"`+f.ids["member"]+`"}`); o.err != nil || o.value != "null" {
+	if o := f.call("auth:updateLastLogin", "", `{"userId":"`+f.ids["member"]+`","at":1767225690000}`); o.err != nil || o.value != "null" {
 		t.Fatalf("%+v", o)
+	}
+	if o := f.call("auth:updateLastLogin", "", `{"userId":"`+f.ids["member"]+`"}`); o.err == nil || !strings.Contains(o.err.Error(), "ArgumentValidationError") {
+		t.Fatalf("without at: %+v", o)
 	}
 	me := f.ok("users:me", "member", `{}`).(map[string]any)
 	if me["lastLoginAt"] != float64(1767225690000) {
@@ -31,7 +34,7 @@ func TestAuthUpdateLastLogin(t *testing.T) {
 	}
 	f.ok("tasks:list", "member", `{}`)
 	f.b.db.remove("users", f.ids["member"])
-	if o := f.call("auth:updateLastLogin", "", `{"userId":"`+f.ids["member"]+`"}`); o.data != `{"code":"NOT_FOUND"}` {
+	if o := f.call("auth:updateLastLogin", "", `{"userId":"`+f.ids["member"]+`","at":1}`); o.data != `{"code":"NOT_FOUND"}` {
 		t.Fatalf("deleted user: %+v", o)
 	}
 }

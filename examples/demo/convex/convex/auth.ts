@@ -19,13 +19,17 @@ export const getUserByEmail = internalQuery({
   },
 });
 
-/** Sets lastLoginAt to now. NOT_FOUND for a missing user. */
+/**
+ * Records a sign-in: sets lastLoginAt to `at` (epoch ms, the gateway's
+ * login time, so a retried call writes the same value). NOT_FOUND for a
+ * missing user.
+ */
 export const updateLastLogin = internalMutation({
-  args: { userId: v.id("users") },
+  args: { userId: v.id("users"), at: v.number() },
   returns: v.null(),
   handler: async (ctx, args) => {
     found(await ctx.db.get("users", args.userId));
-    await ctx.db.patch("users", args.userId, { lastLoginAt: Date.now() });
+    await ctx.db.patch("users", args.userId, { lastLoginAt: args.at });
     return null;
   },
 });
