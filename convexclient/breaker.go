@@ -70,10 +70,13 @@ type BreakerSettings struct {
 	// first successful probe closes the breaker.
 	HalfOpenProbes uint32
 
-	// ConsecutiveFailures is ignored; the breaker trips on FailureRatio.
+	// ConsecutiveFailures is the old trip setting, kept so that existing
+	// configurations compile and keep their intent: when MinRequests is
+	// zero, a non-zero ConsecutiveFailures is taken as MinRequests (the
+	// breaker opens after about that many outages, by ratio, not in a row).
 	//
-	// Deprecated: a few failures in a row opened the breaker for everyone
-	// (issue 16). Kept so that existing configurations compile.
+	// Deprecated: use MinRequests and FailureRatio. A few failures in a row
+	// opened the breaker for everyone (issue 16).
 	ConsecutiveFailures uint32
 	// Interval is ignored; Window replaces it.
 	//
@@ -97,7 +100,11 @@ func (s BreakerSettings) withDefaults() BreakerSettings {
 	}
 	if s.MinRequests == 0 {
 		s.MinRequests = DefaultMinRequests
+		if s.ConsecutiveFailures > 0 {
+			s.MinRequests = s.ConsecutiveFailures
+		}
 	}
+	s.ConsecutiveFailures = 0
 	if s.Window == 0 {
 		s.Window = DefaultBreakerWindow
 	}

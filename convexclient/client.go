@@ -17,7 +17,7 @@ import (
 
 // Client calls the functions of one Convex deployment over its HTTP API. It
 // is safe for concurrent use and meant to be built once and reused: it holds
-// the connection pool and the deployment's circuit breaker.
+// the connection pool and the deployment's circuit breakers and in-flight limits.
 type Client struct {
 	resolve func() (Config, error)
 	eng     atomic.Pointer[engine]

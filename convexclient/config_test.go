@@ -49,6 +49,13 @@ func TestConfigDefaults(t *testing.T) {
 	if c.Limits != (LimitSettings{Query: 64, Mutation: 32, Action: 16, Background: 8, MaxWait: 100 * time.Millisecond}) {
 		t.Fatalf("limit defaults %+v", c.Limits)
 	}
+	// The deprecated ConsecutiveFailures becomes the minimum volume.
+	if b := (BreakerSettings{ConsecutiveFailures: 5}).withDefaults(); b.MinRequests != 5 || b.ConsecutiveFailures != 0 {
+		t.Fatalf("ConsecutiveFailures 5: %+v", b)
+	}
+	if b := (BreakerSettings{ConsecutiveFailures: 5, MinRequests: 30}).withDefaults(); b.MinRequests != 30 {
+		t.Fatalf("MinRequests wins: %+v", b)
+	}
 	// Config.Timeout is the default of queries and mutations, not of actions.
 	c = Config{Timeout: time.Second, Timeouts: TimeoutSettings{Mutation: 3 * time.Second}}.withDefaults()
 	if c.Timeouts != (TimeoutSettings{Query: time.Second, Mutation: 3 * time.Second, Action: 15 * time.Minute}) {

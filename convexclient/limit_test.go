@@ -125,7 +125,11 @@ func TestHangBoundsGoroutines(t *testing.T) {
 	}
 	peak := 0
 	for n := 0; n < callers-limit; n++ {
-		<-shed
+		select {
+		case <-shed:
+		case <-time.After(10 * time.Second): // a hand-off deadline, not a clock
+			t.Fatalf("only %d of %d excess callers were shed; %d calls at the backend", n, callers-limit, e.d.InFlight())
+		}
 		peak = max(peak, e.d.InFlight())
 	}
 	eventually(t, "the admitted calls at the backend", func() bool { return e.d.InFlight() == limit })
