@@ -59,7 +59,7 @@ func TestBreakerLifecycle(t *testing.T) {
 	tr := &transitions{}
 	core, logs := observer.New(zapcore.InfoLevel)
 	hs := setup(t, sw.serve, func(c *Config) {
-		c.Breaker = BreakerSettings{ConsecutiveFailures: 3, OpenTimeout: 20 * time.Millisecond}
+		c.Breaker = BreakerSettings{MinRequests: 3, FailureRatio: 1, OpenTimeout: 20 * time.Millisecond}
 		c.OnStateChange = tr.add
 		c.Logger = zap.New(core)
 	})
@@ -108,7 +108,7 @@ func TestBreakerHookMayCallState(t *testing.T) {
 	var c *Client
 	var seen atomic.Int64
 	hs := setup(t, reply(500, `{}`), func(cfg *Config) {
-		cfg.Breaker = BreakerSettings{ConsecutiveFailures: 1, OpenTimeout: time.Hour}
+		cfg.Breaker = BreakerSettings{MinRequests: 1, OpenTimeout: time.Hour}
 		cfg.OnStateChange = func(from, to State) { seen.Add(1); _ = c.State() }
 	})
 	c = hs.c
@@ -120,12 +120,13 @@ func TestBreakerHookMayCallState(t *testing.T) {
 
 func TestBreakerRetryAfterUsesInjectedClock(t *testing.T) {
 	hs := setup(t, reply(503, `{}`), func(c *Config) {
-		c.Breaker = BreakerSettings{ConsecutiveFailures: 1, OpenTimeout: time.Hour}
+		c.Breaker = BreakerSettings{MinRequests: 1, OpenTimeout: time.Hour}
 	})
 	ctx := context.Background()
 	_ = hs.c.Query(ctx, "a:b", nil, nil) // one call (3 attempts) = one failure
 	var ue *UnavailableError
-	if err := hs.c.Query(ctx, "a:b", nil, nil); !errors.As(err, &ue) || ue.RetryAfter != time.Hour || ue.Err != nil {
+	if err := hs.c.Query(ctx, "a:b", nil, nil); !errors.As(err, &ue) || ue.RetryAfter != time.Hour || ue.Err != nil ||
+		ue.Reason != ReasonBreakerOpen || ue.Breaker != BreakerQuery {
 		t.Fatalf("err = %v (%+v)", err, ue)
 	}
 	hs.clock.add(20 * time.Minute)
@@ -138,6 +139,7 @@ func TestBreakerRetryAfterUsesInjectedClock(t *testing.T) {
 }
 
 func TestBreakerCountsOnlyOutages(t *testing.T) {
+	const fnErr = `{"status":"error","errorMessage":"[Request ID: 1] Server Error\nUncaught Error: x\n"}`
 	cases := []struct {
 		name  string
 		h     http.HandlerFunc
@@ -146,8 +148,12 @@ func TestBreakerCountsOnlyOutages(t *testing.T) {
 		{"500", reply(500, `{}`), true},
 		{"502", reply(502, ``), true},
 		{"429", reply(429, `{}`), true},
+		{"503", reply(503, `{}`), true},
 		{"reset", resetConn, true},
-		{"function error", reply(200, `{"status":"error","errorMessage":"x"}`), false},
+		{"560 without a function result", reply(560, `<html>proxy error</html>`), true},
+		{"560 function error", reply(560, fnErr), false},
+		{"560 success", reply(560, `{"status":"success","value":1.0}`), false},
+		{"function error", reply(200, fnErr), false},
 		{"400", reply(400, `{"code":"BadJsonBody","message":"x"}`), false},
 		{"401", reply(401, `{}`), false},
 		{"404", reply(404, `{}`), false},
@@ -156,16 +162,31 @@ func TestBreakerCountsOnlyOutages(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			hs := setup(t, tc.h, func(c *Config) {
-				c.Breaker = BreakerSettings{ConsecutiveFailures: 2, OpenTimeout: time.Hour}
+				c.Breaker = BreakerSettings{MinRequests: 2, FailureRatio: 1, OpenTimeout: time.Hour}
 			})
 			for range 2 {
 				_ = hs.c.Mutation(context.Background(), "a:b", nil, nil)
 			}
-			if got := hs.c.State() == StateOpen; got != tc.trips {
+			if got := breakerState(t, hs.c, BreakerMutation) == StateOpen; got != tc.trips {
 				t.Fatalf("open = %v, want %v", got, tc.trips)
+			}
+			if hs.c.State() != StateClosed {
+				t.Fatal("mutations opened the query breaker")
 			}
 		})
 	}
+}
+
+// breakerState returns the state of the named breaker.
+func breakerState(t *testing.T, c *Client, name string) State {
+	t.Helper()
+	for _, b := range c.Breakers() {
+		if b.Name == name {
+			return b.State
+		}
+	}
+	t.Fatalf("no breaker %q", name)
+	return 0
 }
 
 func TestTimeouts(t *testing.T) {
@@ -177,7 +198,7 @@ func TestTimeouts(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() { close(release) })
-	breaker := func(c *Config) { c.Breaker = BreakerSettings{ConsecutiveFailures: 1, OpenTimeout: time.Hour} }
+	breaker := func(c *Config) { c.Breaker = BreakerSettings{MinRequests: 1, OpenTimeout: time.Hour} }
 
 	t.Run("own timeout counts as failure", func(t *testing.T) {
 		hs := setup(t, hang, breaker, func(c *Config) { c.Timeout = 30 * time.Millisecond })
@@ -185,8 +206,8 @@ func TestTimeouts(t *testing.T) {
 		if !errors.Is(err, ErrTimeout) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v", err)
 		}
-		if hs.c.State() != StateOpen || hs.lastEvent(t).Outcome != OutcomeTimeout {
-			t.Fatalf("state %s event %+v", hs.c.State(), hs.lastEvent(t))
+		if breakerState(t, hs.c, BreakerMutation) != StateOpen || hs.lastEvent(t).Outcome != OutcomeTimeout {
+			t.Fatalf("breakers %v event %+v", hs.c.Breakers(), hs.lastEvent(t))
 		}
 	})
 	t.Run("caller deadline is excluded", func(t *testing.T) {
@@ -242,7 +263,7 @@ func TestBreakerConcurrentTransitionsInOrder(t *testing.T) {
 		}
 		reply(500, `{}`)(w, r)
 	}, func(c *Config) {
-		c.Breaker = BreakerSettings{ConsecutiveFailures: 2, OpenTimeout: time.Millisecond, HalfOpenProbes: 2}
+		c.Breaker = BreakerSettings{MinRequests: 2, FailureRatio: 0.5, OpenTimeout: time.Millisecond, HalfOpenProbes: 2}
 		c.OnStateChange = tr.add
 	})
 	var wg sync.WaitGroup
@@ -251,7 +272,7 @@ func TestBreakerConcurrentTransitionsInOrder(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 30 {
-				_ = hs.c.Mutation(context.Background(), "a:b", nil, nil)
+				_ = hs.c.Query(context.Background(), "a:b", nil, nil)
 				_ = hs.c.State()
 			}
 		}()

@@ -19,6 +19,21 @@ type CallEvent struct {
 	Status   int           // last HTTP status, 0 when none was received
 	Duration time.Duration // from the call's start to its result, retries included
 	Attempts int           // HTTP requests made (0 when refused before any I/O)
+	// Breaker names the lane that admitted or refused the call
+	// (BreakerQuery, ..., BreakerBackground); empty when it was refused
+	// before admission (invalid request, not configured).
+	Breaker string
+	// Background reports a call marked WithBackground.
+	Background bool
+	// Reason qualifies OutcomeUnavailable and OutcomeShed with the
+	// UnavailableError reason (ReasonBreakerOpen, ReasonShed, ReasonOverloaded).
+	Reason string
+	// QueueWait is the time spent waiting for an in-flight slot (part of
+	// Duration, outside the call's timeout).
+	QueueWait time.Duration
+	// Unknown reports a mutation or action that failed after its request
+	// was sent (ErrOutcomeUnknown): it may have taken effect.
+	Unknown bool
 }
 
 // Call outcomes reported in CallEvent.Outcome.
@@ -28,7 +43,8 @@ const (
 	OutcomeHTTPError      = "http_error"      // non-2xx answer (*HTTPError)
 	OutcomeNetworkError   = "network_error"   // no answer (*NetworkError)
 	OutcomeTimeout        = "timeout"         // ErrTimeout
-	OutcomeUnavailable    = "unavailable"     // breaker open, or overloaded after retries
+	OutcomeUnavailable    = "unavailable"     // breaker open, or overloaded after retries (see CallEvent.Reason)
+	OutcomeShed           = "shed"            // too many calls in flight in the lane: refused before I/O (ErrUnavailable)
 	OutcomeCanceled       = "canceled"        // the caller cancelled
 	OutcomeNotConfigured  = "not_configured"  // e.g. admin call without a deploy key
 	OutcomeInvalidRequest = "invalid_request" // refused before I/O: bad path, args or credential
@@ -39,7 +55,8 @@ const (
 // that must encode to an object; nil means {}) and decodes its result into
 // out with Unmarshal (out may be nil to discard it). The credential comes
 // from ctx (WithCredential) or Config.Credential. Errors: *FunctionError,
-// *HTTPError, *NetworkError, ErrTimeout, ErrUnavailable, ErrNotConfigured,
+// *HTTPError, *NetworkError, ErrTimeout, ErrUnavailable, ErrOutcomeUnknown (with
+// ErrTimeout, context.Canceled or a *NetworkError), ErrNotConfigured,
 // ErrInvalidRequest, ErrBadResponse (see each for matching).
 func (c *Client) Call(ctx context.Context, kind Kind, path string, args, out any) error {
 	_, err := c.do(ctx, &callSpec{kind: kind, path: path, args: args, out: out})
@@ -122,39 +139,36 @@ func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, 
 		return nil, err
 	}
 	parent := ctx
-	if ctx.Err() != nil { // don't take a half-open probe slot for a dead call
-		ev.Outcome, err = ctxError(ctx, parent, s)
-		return nil, err
-	}
-	done, err := e.br.allow()
+	ad, err := e.admit(ctx, parent, s, ev)
 	if err != nil {
-		ev.Outcome = OutcomeUnavailable
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, e.cfg.Timeout, errOwnTimeout)
+	// The call's timeout starts now that it holds a slot.
+	ctx, cancel := context.WithTimeoutCause(ctx, ad.timeout, errOwnTimeout)
 	defer cancel()
-	a := e.attempts(ctx, s, payload, auth, requestID(parent), ev)
+	a := func() attempt {
+		defer ad.ln.lim.release() // the exchange is over: decoding needs no slot
+		return e.attempts(ctx, s, payload, auth, requestID(parent), ev)
+	}()
 	defer e.putBuf(a.buf)
 	rd := e.redactor(cred)
+	ad.finish(verdict(ctx, parent, a))
 
-	verdict := error(nil)
-	switch {
-	case a.err != nil && ctx.Err() != nil:
-		verdict = errBreakerExcluded
+	unknown := a.sent && mayHaveEffect(s.kind)
+	if a.err != nil && ctx.Err() != nil {
 		ev.Outcome, err = ctxError(ctx, parent, s)
-		if ev.Outcome == OutcomeTimeout && parent.Err() == nil {
-			verdict = errBreakerFailure // our own timeout: the backend is slow
+		if unknown {
+			ev.Unknown = true
+			err = &OutcomeUnknownError{Kind: s.kind, Path: s.path, Err: err}
 		}
-	case isNetworkError(a.err), a.status >= 500, a.status == 429:
-		verdict = errBreakerFailure
-	}
-	done(verdict)
-	e.br.flush()
-	if err != nil {
 		return nil, err
 	}
 	if isNetworkError(a.err) {
 		ev.Outcome = OutcomeNetworkError
+		if unknown {
+			ev.Unknown = true
+			return nil, &OutcomeUnknownError{Kind: s.kind, Path: s.path, Err: a.err}
+		}
 		return nil, a.err
 	}
 	if a.err != nil { // body too large or unreadable
@@ -164,8 +178,8 @@ func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, 
 	if a.status/100 != 2 && a.status != 560 {
 		he := httpError(a.status, s.path, a.body, rd)
 		if a.status == 429 || a.status == 503 {
-			ev.Outcome = OutcomeUnavailable
-			return nil, &UnavailableError{RetryAfter: e.overloadRetryAfter(), Err: he}
+			ev.Outcome, ev.Reason = OutcomeUnavailable, ReasonOverloaded
+			return nil, &UnavailableError{RetryAfter: e.overloadRetryAfter(), Reason: ReasonOverloaded, Err: he}
 		}
 		ev.Outcome = OutcomeHTTPError
 		return nil, he

@@ -17,7 +17,7 @@ import (
 
 // Client calls the functions of one Convex deployment over its HTTP API. It
 // is safe for concurrent use and meant to be built once and reused: it holds
-// the connection pool and the deployment's circuit breaker.
+// the connection pool and the deployment's circuit breakers and in-flight limits.
 type Client struct {
 	resolve func() (Config, error)
 	eng     atomic.Pointer[engine]
@@ -30,7 +30,7 @@ type engine struct {
 	base         string
 	endpoints    [KindAction + 1]string
 	hc           *http.Client
-	br           *breaker
+	lanes        [numLanes]lane // isolated breakers and in-flight limits
 	clientHeader []string
 	adminAuth    []string // {"Convex <key>"}, or nil without a key
 	urls         [KindAction + 1]*url.URL
@@ -100,15 +100,16 @@ func (c *Client) Ready() error {
 	return err
 }
 
-// State returns the circuit breaker's state (resolving a lazy configuration
-// if needed, without I/O); StateClosed when the client cannot be configured
-// or the breaker is disabled.
+// State returns the state of the foreground query breaker (resolving a lazy
+// configuration if needed, without I/O): the one every read and login
+// depends on. StateClosed when the client cannot be configured or breakers
+// are disabled. Breakers reports every breaker.
 func (c *Client) State() State {
 	e, err := c.engine()
 	if err != nil {
 		return StateClosed
 	}
-	return e.br.state()
+	return e.lanes[laneQuery].br.state()
 }
 
 // CloseIdleConnections closes the client's idle keep-alive connections (for
@@ -158,7 +159,7 @@ func newEngine(cfg Config) (*engine, error) {
 		e.adminAuth = []string{"Convex " + cfg.DeployKey}
 	}
 	if e.hc == nil {
-		e.hc = defaultHTTPClient()
+		e.hc = defaultHTTPClient(cfg.Limits)
 		e.rt = e.hc.Transport
 	}
 	if e.now == nil {
@@ -170,14 +171,19 @@ func newEngine(cfg Config) (*engine, error) {
 	if e.jitter == nil {
 		e.jitter = rand.Int64N
 	}
-	e.br = newBreaker(base, cfg.Breaker, e.now, e.log, cfg.OnStateChange)
+	e.lanes = newLanes(cfg, base, e.now, e.log)
 	return e, nil
 }
 
 // defaultHTTPClient has its own transport (keep-alive pool sized for a
 // gateway fanning out to one host) and never follows redirects, so the
 // Authorization header is never sent anywhere else.
-func defaultHTTPClient() *http.Client {
+//
+// With in-flight limits (LimitSettings) the pool is sized to their sum and
+// the per-host connection cap is lifted: the limits already bound the calls
+// in flight, and a transport cap below them would make calls wait for a
+// connection inside their timeout (issue 16).
+func defaultHTTPClient(lim LimitSettings) *http.Client {
 	t := &http.Transport{
 		Proxy:             http.ProxyFromEnvironment,
 		DialContext:       (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -188,6 +194,8 @@ func defaultHTTPClient() *http.Client {
 		// backend connections instead of opening 256 (peak RSS at 256
 		// client connections 48–51 → 43–44 MiB, same req/s on loopback;
 		// calls beyond 64 queue for a connection, within their timeout).
+		// With LimitSettings (the default) the lanes' limits replace this
+		// cap, see below.
 		// Keeping as many idle as allowed means a burst never closes and
 		// re-dials connections (churn, TIME_WAIT). HTTP/2 backends
 		// (convex.cloud over TLS) multiplex calls on one or few of them.
@@ -197,6 +205,9 @@ func defaultHTTPClient() *http.Client {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   5 * time.Second,
 		ExpectContinueTimeout: time.Second,
+	}
+	if !lim.Disabled {
+		t.MaxIdleConns, t.MaxIdleConnsPerHost, t.MaxConnsPerHost = lim.total(), lim.total(), 0
 	}
 	return &http.Client{
 		Transport:     t,

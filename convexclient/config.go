@@ -49,13 +49,25 @@ type Config struct {
 	// Credential is used by calls whose context carries none (WithCredential)
 	// and that are not Internal bindings. The zero value is Anonymous().
 	Credential Credential
-	// Timeout bounds each call including retries; an earlier context deadline
-	// wins. Zero means 10s; negative is invalid.
+	// Timeout is the default per-call timeout of queries and mutations (not
+	// actions), retries included; Timeouts.Query and Timeouts.Mutation
+	// override it, an earlier context deadline wins. Zero means 10s;
+	// negative is invalid.
 	Timeout time.Duration
+	// Timeouts sets the per-call timeout of each kind; see TimeoutSettings
+	// (actions default to 15 min).
+	Timeouts TimeoutSettings
 	// Retry configures retries; the zero value is 3 attempts with 100ms..2s back-off.
 	Retry RetryPolicy
-	// Breaker configures the circuit breaker; see BreakerSettings for zero values.
+	// Breaker configures the circuit breakers (one per lane, see the package
+	// doc); see BreakerSettings for zero values.
 	Breaker BreakerSettings
+	// Limits bounds the calls in flight per lane; see LimitSettings for zero
+	// values. With the default HTTPClient the transport's connection pool is
+	// sized to match; a custom HTTPClient should allow at least the sum of
+	// the limits per host, or calls queue for a connection inside their
+	// timeout.
+	Limits LimitSettings
 	// HTTPClient sends the requests. Nil means a client with its own tuned
 	// transport that does not follow redirects.
 	HTTPClient *http.Client
@@ -69,9 +81,14 @@ type Config struct {
 	// part of the configuration, so a client whose lazy configuration does
 	// not resolve cannot report its calls: count ErrNotConfigured yourself.
 	OnCall func(CallEvent)
-	// OnStateChange, if set, is called on every breaker state change, outside
-	// any lock (it may call Client.State), in order.
+	// OnStateChange, if set, is called on every state change of the query
+	// breaker (the one Client.State reports), outside any lock (it may call
+	// Client.State), in order.
 	OnStateChange func(from, to State)
+	// OnBreakerChange, if set, is called on every state change of every
+	// breaker with its name (BreakerQuery, ...), outside any lock, in order
+	// per breaker.
+	OnBreakerChange func(breaker string, from, to State)
 
 	// Test hooks (nil means real time and randomness).
 	now    func() time.Time
@@ -118,8 +135,10 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = zap.NewNop()
 	}
+	c.Timeouts = c.Timeouts.withDefaults(c.Timeout)
 	c.Retry = c.Retry.withDefaults()
 	c.Breaker = c.Breaker.withDefaults()
+	c.Limits = c.Limits.withDefaults()
 	return c
 }
 
@@ -167,8 +186,14 @@ func (c Config) Validate() error {
 	if c.Retry.MaxAttempts < 0 || c.Retry.BaseDelay < 0 || c.Retry.MaxDelay < 0 {
 		bad("Retry", "must not have negative values")
 	}
-	if c.Breaker.OpenTimeout < 0 || c.Breaker.Interval < 0 {
-		bad("Breaker", "must not have negative durations")
+	if c.Timeouts.Query < 0 || c.Timeouts.Mutation < 0 || c.Timeouts.Action < 0 {
+		bad("Timeouts", "must not be negative")
+	}
+	for _, reason := range c.Breaker.validate() {
+		bad("Breaker", reason)
+	}
+	for _, reason := range c.Limits.validate() {
+		bad("Limits", reason)
 	}
 	return errors.Join(errs...)
 }

@@ -14,9 +14,11 @@ func TestConfigValidateListsEveryProblem(t *testing.T) {
 	err := Config{
 		URL: "", URLSetting: "APP_CONVEX_URL", DeployKey: "has space",
 		ClientName: "npm", ClientVersion: "1.0", Timeout: -1, MaxResponseBytes: -1,
-		Retry: RetryPolicy{MaxAttempts: -1}, Breaker: BreakerSettings{OpenTimeout: -1},
+		Retry: RetryPolicy{MaxAttempts: -1}, Breaker: BreakerSettings{OpenTimeout: -1, FailureRatio: 1.5},
+		Timeouts: TimeoutSettings{Action: -1}, Limits: LimitSettings{Query: -1},
 	}.Validate()
-	for _, want := range []string{"APP_CONVEX_URL is not set", "CONVEX_DEPLOY_KEY", "ClientName", "ClientVersion", "Timeout", "MaxResponseBytes", "Retry", "Breaker"} {
+	for _, want := range []string{"APP_CONVEX_URL is not set", "CONVEX_DEPLOY_KEY", "ClientName", "ClientVersion", "Timeout", "MaxResponseBytes", "Retry",
+		"Breaker durations", "Breaker FailureRatio", "Timeouts", "Limits"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in %v", want, err)
 		}
@@ -38,8 +40,26 @@ func TestConfigDefaults(t *testing.T) {
 	if c.Retry != (RetryPolicy{3, 100 * time.Millisecond, 2 * time.Second}) {
 		t.Fatalf("retry defaults %+v", c.Retry)
 	}
-	if c.Breaker != (BreakerSettings{ConsecutiveFailures: 5, OpenTimeout: 10 * time.Second, HalfOpenProbes: 1}) {
+	if c.Breaker != (BreakerSettings{FailureRatio: 0.8, MinRequests: 20, Window: 10 * time.Second, OpenTimeout: time.Second, HalfOpenProbes: 1}) {
 		t.Fatalf("breaker defaults %+v", c.Breaker)
+	}
+	if c.Timeouts != (TimeoutSettings{Query: 10 * time.Second, Mutation: 10 * time.Second, Action: 15 * time.Minute}) {
+		t.Fatalf("timeout defaults %+v", c.Timeouts)
+	}
+	if c.Limits != (LimitSettings{Query: 64, Mutation: 32, Action: 16, Background: 8, MaxWait: 100 * time.Millisecond}) {
+		t.Fatalf("limit defaults %+v", c.Limits)
+	}
+	// The deprecated ConsecutiveFailures becomes the minimum volume.
+	if b := (BreakerSettings{ConsecutiveFailures: 5}).withDefaults(); b.MinRequests != 5 || b.ConsecutiveFailures != 0 {
+		t.Fatalf("ConsecutiveFailures 5: %+v", b)
+	}
+	if b := (BreakerSettings{ConsecutiveFailures: 5, MinRequests: 30}).withDefaults(); b.MinRequests != 30 {
+		t.Fatalf("MinRequests wins: %+v", b)
+	}
+	// Config.Timeout is the default of queries and mutations, not of actions.
+	c = Config{Timeout: time.Second, Timeouts: TimeoutSettings{Mutation: 3 * time.Second}}.withDefaults()
+	if c.Timeouts != (TimeoutSettings{Query: time.Second, Mutation: 3 * time.Second, Action: 15 * time.Minute}) {
+		t.Fatalf("timeouts from Config.Timeout %+v", c.Timeouts)
 	}
 	if err := (Config{URL: "https://a.convex.cloud", Credential: UserToken("")}).Validate(); err == nil || !strings.Contains(err.Error(), "Credential") {
 		t.Fatalf("unusable default credential: %v", err)

@@ -1,6 +1,6 @@
 // Package convexclient is a Convex HTTP API client for Go servers: lossless
 // value encoding, typed function bindings, credentials per call, lazy
-// configuration, retries and a circuit breaker.
+// configuration, retries, circuit breakers and bounded load.
 //
 // # Declaring and calling functions
 //
@@ -39,20 +39,55 @@
 //
 // A function that throws gives a *FunctionError (the backend answers HTTP
 // 200); ErrorData decodes a ConvexError's data. Other failures match
-// ErrNotConfigured (*ConfigError), ErrUnavailable (*UnavailableError: breaker
-// open or backend overloaded), ErrTimeout, or are an *HTTPError or
-// *NetworkError. No error, and no fmt verb applied to a Config, Credential or
-// Client, ever shows the deploy key or a user token.
+// ErrNotConfigured (*ConfigError), ErrUnavailable (*UnavailableError: a
+// breaker open, the call shed, or the backend overloaded), ErrTimeout, or
+// are an *HTTPError or *NetworkError. A mutation or action that failed after
+// its request was sent (timeout, cancellation, broken connection) also
+// matches ErrOutcomeUnknown: it may have committed, so it is never retried
+// blindly. Temporary says which errors are worth retrying (TemporaryIdempotent
+// for idempotent calls). No error, and no fmt verb applied to a Config,
+// Credential or Client, ever shows the deploy key or a user token.
 //
 // # Resilience
 //
-// Every call has a timeout (Config.Timeout, 10s; an earlier context deadline
-// wins). Queries are retried with exponential back-off and full jitter on
+// Calls run in four lanes, each with its own circuit breaker and in-flight
+// limit, so that what must not take each other down stays apart:
+//
+//	lane        calls                                  in flight  timeout
+//	query       foreground queries                     64         10s (Config.Timeout)
+//	mutation    foreground mutations                   32         10s (Config.Timeout)
+//	action      foreground actions                     16         15 min
+//	background  every call marked WithBackground       8          as its kind
+//
+// Client.State (and Config.OnStateChange) report the query breaker, the one
+// reads and logins depend on; Client.Breakers and Config.OnBreakerChange
+// cover all four. A background call also fails fast while the foreground
+// breaker of its kind is open, without counting toward it.
+//
+// Admission: a call first passes its lane's breaker (open: fail fast with
+// ErrUnavailable, Retry-After the remaining open time), then waits for a slot
+// at most LimitSettings.MaxWait (100ms), outside its timeout; a call that
+// gets no slot is shed with ErrUnavailable (Retry-After 1s) instead of
+// queueing into a timeout, so goroutines and connections stay bounded while
+// the backend is slow or hangs, and a call whose deadline passed while it
+// waited is never sent. The call's timeout (TimeoutSettings, or WithTimeout
+// for one call, which may lengthen it; an earlier context deadline wins)
+// starts once it holds a slot, and the slot is held across its retries.
+//
+// Retries: queries are retried with exponential back-off and full jitter on
 // network errors, 429 and 503; mutations and actions only when the
-// connection could not be made. One circuit breaker per Client counts
-// outages (network errors, the client's own timeouts, 5xx, 429), never
-// function errors or the caller's cancellation; while open, calls fail fast
-// with ErrUnavailable.
+// connection could not be made (the request surely never left).
+//
+// Breakers count outages only: network errors, the client's own timeouts,
+// 429, and 5xx without a function result. A function error (HTTP 200 with
+// status "error", or the legacy HTTP 560 with a function result) is the
+// backend working; the caller's own cancellation or deadline and shed calls
+// are not counted, and one call counts once whatever its retries. A task
+// retried by its caller marks its attempts (WithAttempt) and counts once
+// too. A breaker opens when at least 80% of at least 20 calls counted over a
+// rolling 10s window failed, so a backend failing 10% or 50% of its calls is
+// seen by callers as failing 10% or 50%, not 100%. After 1s open it lets one
+// probe through; the first success closes it (BreakerSettings).
 //
 // Values follow Convex's encoding: Go int64 (and Int64) travel as
 // {"$integer":...}, []byte as {"$bytes":...}, NaN/±Inf/-0 as {"$float":...};

@@ -10,17 +10,20 @@ import (
 
 // Sentinel errors. Every error returned by a call matches at most one of
 // them with errors.Is (a caller's expired deadline matches both ErrTimeout and
-// context.DeadlineExceeded).
+// context.DeadlineExceeded), except ErrOutcomeUnknown, which comes with the
+// failure it qualifies (e.g. ErrTimeout). Temporary says which are transient.
 var (
 	// ErrNotConfigured: the client has no usable configuration (missing or
 	// invalid CONVEX_URL, or no deploy key for an admin call). Concrete type
 	// *ConfigError.
 	ErrNotConfigured = errors.New("convexclient: backend not configured")
-	// ErrUnavailable: the circuit breaker is open, or the backend stayed
-	// overloaded (429/503) after retries. Concrete type *UnavailableError.
+	// ErrUnavailable: a circuit breaker is open, the call was shed by the
+	// in-flight limit, or the backend stayed overloaded (429/503) after
+	// retries. Concrete type *UnavailableError.
 	ErrUnavailable = errors.New("convexclient: backend unavailable")
-	// ErrTimeout: no answer within the client's per-call Timeout or the
-	// caller's deadline.
+	// ErrTimeout: no answer within the call's timeout (Config.Timeouts,
+	// WithTimeout) or the caller's deadline. A mutation or action that timed
+	// out after its request was sent also matches ErrOutcomeUnknown.
 	ErrTimeout = errors.New("convexclient: backend timed out")
 	// ErrBadResponse: the backend answered with a body that is not a Convex
 	// function response (not JSON, unknown status, too large).
@@ -101,20 +104,40 @@ func (e *HTTPError) Error() string {
 	return b.String()
 }
 
-// UnavailableError is the backend being unavailable: the circuit breaker is
-// open (Err is nil), or it stayed overloaded after retries (Err is the last
-// *HTTPError). It matches ErrUnavailable.
+// UnavailableError is the backend being unavailable or the client too busy
+// to call it: a circuit breaker is open (ReasonBreakerOpen, Err nil), the
+// lane's in-flight limit shed the call (ReasonShed, Err nil), or the backend
+// stayed overloaded after retries (ReasonOverloaded, Err the last
+// *HTTPError). It matches ErrUnavailable; the call never took effect, except
+// that an overloaded answer to a mutation is the backend's refusal to run it.
 type UnavailableError struct {
 	// RetryAfter is a hint for clients: the time until the breaker lets calls
-	// through again, or a short back-off for an overloaded backend. Never < 1s.
+	// through again, or a short back-off for an overloaded backend or a shed
+	// call. Never < 1s.
 	RetryAfter time.Duration
-	Err        error
+	// Reason is ReasonBreakerOpen, ReasonShed or ReasonOverloaded (empty in
+	// values built by other packages: treat as ReasonBreakerOpen).
+	Reason string
+	// Breaker names the lane (BreakerQuery, ..., BreakerBackground) whose
+	// breaker or limit refused the call; empty for ReasonOverloaded.
+	Breaker string
+	Err     error
 }
+
+// UnavailableError reasons, also reported in CallEvent.Reason.
+const (
+	ReasonBreakerOpen = "breaker_open"       // a circuit breaker is open (or half-open with its probes out)
+	ReasonShed        = "shed"               // too many calls in flight in the lane (LimitSettings)
+	ReasonOverloaded  = "backend_overloaded" // the backend answered 429 or 503
+)
 
 // Error describes why the backend is unavailable.
 func (e *UnavailableError) Error() string {
 	if e.Err != nil {
 		return "convexclient: backend unavailable: " + e.Err.Error()
+	}
+	if e.Reason == ReasonShed {
+		return fmt.Sprintf("convexclient: backend unavailable (too many %s calls in flight, retry after %s)", e.Breaker, e.RetryAfter)
 	}
 	return fmt.Sprintf("convexclient: backend unavailable (circuit breaker open, retry after %s)", e.RetryAfter)
 }

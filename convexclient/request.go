@@ -26,20 +26,26 @@ type attempt struct {
 	body   []byte  // 2xx/560: the whole body (in buf); else the first maxErrorBody bytes
 	buf    *[]byte // pooled buffer holding body, or nil
 	err    error   // *NetworkError, a context error, or a body read/size error
+	// sent: some attempt of the call may have reached the backend (any
+	// attempt but a failed dial). Only then can a mutation have taken effect.
+	sent bool
 }
 
 // attempts sends the request, retrying per the policy, and returns the last attempt.
 func (e *engine) attempts(ctx context.Context, s *callSpec, payload []byte, auth []string, rid string, ev *CallEvent) attempt {
+	sent := false
 	for n := 1; ; n++ {
 		ev.Attempts = n
 		a := e.send(ctx, s, payload, auth, rid)
 		ev.Status = a.status
+		sent = sent || !dialFailed(a.err)
+		a.sent = sent
 		if ctx.Err() != nil || !e.retryable(s.kind, a) || n >= e.cfg.Retry.MaxAttempts {
 			return a
 		}
 		e.putBuf(a.buf)
 		if err := e.sleep(ctx, e.backoff(n)); err != nil {
-			return attempt{status: a.status, err: err}
+			return attempt{status: a.status, err: err, sent: sent}
 		}
 	}
 }
@@ -51,6 +57,13 @@ func (e *engine) retryable(kind Kind, a attempt) bool {
 		return kind == KindQuery || ne.Op == "dial"
 	}
 	return a.err == nil && kind == KindQuery && (a.status == 429 || a.status == 503)
+}
+
+// dialFailed reports whether err (as set in attempt.err) is a connection
+// that was never made: the request surely did not reach the backend.
+func dialFailed(err error) bool {
+	ne, ok := err.(*NetworkError)
+	return ok && ne.Op == "dial"
 }
 
 // isNetworkError reports whether err (as set in attempt.err) is a *NetworkError.
