@@ -175,3 +175,24 @@ func waitHealthy(t *testing.T, base string) {
 	}
 	t.Fatal("the gateway did not become healthy in 10 s")
 }
+
+// TestREADMELibraryExample: the README's library example is
+// examples/library/main.go, the module TestExternalModule builds.
+func TestREADMELibraryExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../library/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "<!-- library:begin -->\n```go\n")
+	block, _, ok2 := strings.Cut(block, "```\n<!-- library:end -->")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no library example block")
+	}
+	if block != string(src) {
+		t.Fatal("README.md's library example differs from examples/library/main.go")
+	}
+}
