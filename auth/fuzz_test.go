@@ -13,7 +13,9 @@ import (
 // (the fuzzer cannot forge or malleate one).
 func FuzzSessionVerify(f *testing.F) {
 	clk := newClock()
-	s := newTestSessions(f, clk, NewMemoryStore(MemoryStoreConfig{}))
+	store := NewMemoryStore(MemoryStoreConfig{})
+	s := newTestSessions(f, clk, store)
+	registerCrafted(f, store, clk.Now())
 	// Deterministic (fixed key, clock and claims): fuzz workers are separate
 	// processes and must agree on the one valid token.
 	good := craft(f, jwt.SigningMethodHS256, testKeyA.Secret, "k1", validClaims(clk.Now()))

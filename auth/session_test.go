@@ -41,6 +41,16 @@ func craft(t testing.TB, method jwt.SigningMethod, key any, kid string, claims j
 	return s
 }
 
+// registerCrafted records session s1 of user u1 (validClaims' ids) in the
+// registry, as Start would have, so that crafted tokens for it verify.
+func registerCrafted(t testing.TB, store Store, now time.Time) {
+	t.Helper()
+	rec := SessionRecord{ID: "s1", UserID: "u1", Created: now, LastSeen: now, Expires: now.Add(time.Hour + sessionLeeway)}
+	if _, err := store.PutSession(bg, rec, now, 20); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func validClaims(now time.Time) jwt.MapClaims {
 	return jwt.MapClaims{"iss": "https://gw.test", "aud": "convexgw", "sub": "u1", "jti": "s1",
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "auth_time": now.Unix()}
@@ -90,7 +100,9 @@ func sessionRejectCases(t testing.TB, clk *fakeClock, good string) map[string]st
 
 func TestSessionIssueVerify(t *testing.T) {
 	clk := newClock()
-	s := newTestSessions(t, clk, NewMemoryStore(MemoryStoreConfig{}))
+	store := NewMemoryStore(MemoryStoreConfig{})
+	s := newTestSessions(t, clk, store)
+	registerCrafted(t, store, clk.Now())
 	tok, sess, err := s.Issue(bg, SessionUser{UserID: "u1", Role: "admin", Name: "Ada", Email: "ada@demo.test"})
 	if err != nil {
 		t.Fatal(err)
