@@ -86,3 +86,26 @@ func BenchmarkLimiterAllowMemory(b *testing.B) {
 		i++
 	}
 }
+
+func BenchmarkLoginGuardBegin(b *testing.B) {
+	clk := newClock()
+	store := NewMemoryStore(MemoryStoreConfig{})
+	lim, _ := NewLimiter(store, map[string]Policy{PolicyLoginIP: {Rate: 1e6, Burst: 1 << 30}, PolicyLoginAccount: {Rate: 1e6, Burst: 1 << 30}}, clk.Now)
+	g, _ := NewLoginGuard(LoginGuardConfig{Limiter: lim, Lockout: NewLockout(store, LockoutConfig{MaxFailures: 1 << 30, Now: clk.Now})})
+	b.ReportAllocs()
+	for b.Loop() {
+		a, err := g.Begin(bg, "ada@demo.test", "192.0.2.1")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = a.Fail(bg)
+	}
+}
+
+func BenchmarkPasswordPolicyCheck(b *testing.B) {
+	u := PasswordUser{Email: "ada@demo.test", Name: "Ada Lovelace"}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = PasswordPolicy{}.Check("wobbly-tram-fjord-57", u)
+	}
+}

@@ -47,6 +47,10 @@ type ConvexTokenConfig struct {
 type TokenUser struct {
 	// Subject is the user id ("sub"); Convex's tokenIdentifier is "<iss>|<sub>".
 	Subject, Name, Email, Role string
+	// SessionID is the gateway session the token is issued for ("sid"
+	// claim). Set it, so that a verifier can refuse the token once that
+	// session is revoked (Sessions.CheckID); empty omits the claim.
+	SessionID string
 }
 
 // TokenClaims are the verified claims of a Convex identity token.
@@ -54,6 +58,7 @@ type TokenClaims struct {
 	KeyID, Issuer, Subject string    // header kid; iss and sub claims
 	Audience               []string  // aud claim
 	Name, Email, Role      string    // profile claims, empty when absent
+	SessionID              string    // sid claim, empty when absent
 	IssuedAt, ExpiresAt    time.Time // iat and exp claims
 }
 
@@ -66,6 +71,7 @@ type convexClaims struct {
 	Name      string `json:"name,omitempty"`
 	Email     string `json:"email,omitempty"`
 	Role      string `json:"role,omitempty"`
+	SessionID string `json:"sid,omitempty"`
 }
 
 // The jwt.Claims methods are only used for signing; Verify parses into
@@ -81,9 +87,10 @@ func (c convexClaims) GetAudience() (jwt.ClaimStrings, error) {
 
 type verifyClaims struct {
 	jwt.RegisteredClaims
-	Name  string `json:"name"`
-	Email string `json:"email"`
-	Role  string `json:"role"`
+	Name      string `json:"name"`
+	Email     string `json:"email"`
+	Role      string `json:"role"`
+	SessionID string `json:"sid"`
 }
 
 // ConvexTokens issues short-lived RS256/ES256 tokens that a Convex customJwt
@@ -167,7 +174,7 @@ func NewConvexTokens(cfg ConvexTokenConfig) (*ConvexTokens, error) {
 		"response_types_supported":              []string{"id_token"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{cfg.Signing.Alg},
-		"claims_supported":                      []string{"iss", "sub", "aud", "iat", "exp", "name", "email", "role"},
+		"claims_supported":                      []string{"iss", "sub", "aud", "iat", "exp", "name", "email", "role", "sid"},
 	})
 	t.provider, _ = json.Marshal(map[string]string{
 		"type": "customJwt", "issuer": cfg.Issuer, "jwks": t.JWKSURL(),
@@ -178,7 +185,9 @@ func NewConvexTokens(cfg ConvexTokenConfig) (*ConvexTokens, error) {
 
 // Issue signs a token for u, valid for TTL, and returns it with its expiry.
 // The header carries kid; the claims are iss, sub, aud, iat, exp and the
-// non-empty ones of name, email and role. Signing costs about 0.05 ms
+// non-empty ones of name, email, role and sid (u.SessionID). Cache tokens
+// per session, not per user, so a token never outlives its session's
+// revocation by more than the verifier's check. Signing costs about 0.05 ms
 // (ES256) or 1–2 ms (RS256): callers may cache a token until shortly before exp.
 func (t *ConvexTokens) Issue(u TokenUser) (string, time.Time, error) {
 	if u.Subject == "" {
@@ -189,6 +198,7 @@ func (t *ConvexTokens) Issue(u TokenUser) (string, time.Time, error) {
 	tok := jwt.NewWithClaims(t.method, convexClaims{
 		Issuer: t.cfg.Issuer, Subject: u.Subject, Audience: t.cfg.Audience,
 		IssuedAt: now.Unix(), ExpiresAt: exp.Unix(), Name: u.Name, Email: u.Email, Role: u.Role,
+		SessionID: u.SessionID,
 	})
 	tok.Header["kid"] = t.cfg.Signing.Kid
 	s, err := tok.SignedString(t.cfg.Signing.private)
@@ -201,6 +211,9 @@ func (t *ConvexTokens) Issue(u TokenUser) (string, time.Time, error) {
 // Verify checks a token as Convex would: kid present and known, alg equal to
 // that key's, signature, iss equal to Issuer, aud containing Audience, sub,
 // exp (required) and iat with 5 s leeway. Errors match ErrInvalidToken.
+// It does not know sessions: a caller that must refuse tokens of revoked
+// sessions checks TokenClaims.SessionID with Sessions.CheckID (and refuses
+// tokens without one).
 func (t *ConvexTokens) Verify(token string) (TokenClaims, error) {
 	var c verifyClaims
 	var kid string
@@ -220,7 +233,8 @@ func (t *ConvexTokens) Verify(token string) (TokenClaims, error) {
 	}
 	return TokenClaims{
 		KeyID: kid, Issuer: c.Issuer, Subject: c.Subject, Audience: c.Audience,
-		Name: c.Name, Email: c.Email, Role: c.Role, IssuedAt: c.IssuedAt.UTC(), ExpiresAt: c.ExpiresAt.UTC(),
+		Name: c.Name, Email: c.Email, Role: c.Role, SessionID: c.SessionID,
+		IssuedAt: c.IssuedAt.UTC(), ExpiresAt: c.ExpiresAt.UTC(),
 	}, nil
 }
 

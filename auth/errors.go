@@ -16,9 +16,12 @@ var (
 	// ErrPasswordTooLong is returned by Passwords.Hash for passwords over 72 bytes,
 	// the most bcrypt reads.
 	ErrPasswordTooLong = errors.New("auth: password longer than 72 bytes")
-	// ErrPasswordTooShort is returned by CheckNewPassword for passwords under
-	// MinPasswordRunes characters.
-	ErrPasswordTooShort = errors.New("auth: password shorter than 12 characters")
+	// ErrPasswordTooShort is matched by the policy's refusal of passwords
+	// under MinPasswordRunes characters.
+	ErrPasswordTooShort = errors.New("auth: password shorter than 8 characters")
+	// ErrWeakPassword is matched by every refusal of PasswordPolicy.Check
+	// and CheckNewPassword (a *WeakPasswordError).
+	ErrWeakPassword = errors.New("auth: weak password")
 	// ErrMalformedHash means a stored password hash is not a bcrypt hash. It
 	// comes back joined with ErrInvalidCredentials.
 	ErrMalformedHash = errors.New("auth: stored hash is not a bcrypt hash")
@@ -51,6 +54,10 @@ var (
 	ErrStore = errors.New("auth: state store")
 	// ErrStoreFull means the memory store is full of entries it must not evict.
 	ErrStoreFull = fmt.Errorf("%w: full", ErrStore)
+	// ErrStoreUnavailable means a ResilientStore's breaker is open: the
+	// store failed recently and is not being called. It also matches
+	// ErrStore. Callers answer 503 state_unavailable with Retry-After.
+	ErrStoreUnavailable = fmt.Errorf("%w: unavailable", ErrStore)
 	// ErrConfig means a configuration value is invalid.
 	ErrConfig = errors.New("auth: invalid config")
 )
@@ -67,6 +74,9 @@ var (
 	errWrongAud     = errors.New("wrong audience")
 	errUnknownKid   = errors.New("unknown key id")
 	errMissingClaim = errors.New("missing claim")
+
+	errPasswordPersonal  = errors.New("contains the user's name or email")
+	errPasswordGuessable = errors.New("too guessable")
 )
 
 // BusyError is returned when the password pool is full. Routes answer 503

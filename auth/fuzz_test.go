@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -13,7 +14,9 @@ import (
 // (the fuzzer cannot forge or malleate one).
 func FuzzSessionVerify(f *testing.F) {
 	clk := newClock()
-	s := newTestSessions(f, clk, NewMemoryStore(MemoryStoreConfig{}))
+	store := NewMemoryStore(MemoryStoreConfig{})
+	s := newTestSessions(f, clk, store)
+	registerCrafted(f, store, clk.Now())
 	// Deterministic (fixed key, clock and claims): fuzz workers are separate
 	// processes and must agree on the one valid token.
 	good := craft(f, jwt.SigningMethodHS256, testKeyA.Secret, "k1", validClaims(clk.Now()))
@@ -59,6 +62,47 @@ func FuzzCSRFVerify(f *testing.F) {
 		}
 		if err != nil && !errors.Is(err, ErrCSRF) {
 			t.Fatalf("rejection %v does not match ErrCSRF", err)
+		}
+	})
+}
+
+// FuzzAccountTokenConsume: no input panics, and nothing but the issued
+// token consumes it.
+func FuzzAccountTokenConsume(f *testing.F) {
+	clk := newClock()
+	store := NewMemoryStore(MemoryStoreConfig{})
+	a, _ := NewAccountTokens(AccountTokenConfig{Store: store, Now: clk.Now})
+	tok, _, _ := a.Issue(bg, PurposeResetPassword, "u1", "")
+	good := tok.Reveal()
+	f.Add(good[:len(good)-1] + "A")
+	f.Add(good + ".")
+	f.Add("")
+	f.Add(".")
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == good {
+			return
+		}
+		if _, err := a.Consume(bg, PurposeResetPassword, s); !errors.Is(err, ErrAccountToken) {
+			t.Fatalf("Consume(%q) = %v, want ErrAccountToken", s, err)
+		}
+	})
+}
+
+// FuzzDecodeSession: the Redis record decoder never panics, and what it
+// accepts encodes back to an equivalent record.
+func FuzzDecodeSession(f *testing.F) {
+	now := newClock().Now()
+	f.Add(encodeSession(testRecord("u1", "s1", now, time.Hour)))
+	f.Add("1|2|3|ip|")
+	f.Add("x|y|z")
+	f.Fuzz(func(t *testing.T, v string) {
+		rec, err := decodeSession("u1", "s1", v)
+		if err != nil {
+			return
+		}
+		again, err := decodeSession("u1", "s1", encodeSession(rec))
+		if err != nil || again != rec {
+			t.Fatalf("round trip of %q: %+v, %v; want %+v", v, again, err, rec)
 		}
 	})
 }

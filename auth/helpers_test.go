@@ -40,7 +40,8 @@ type storeFactory struct {
 func storeFactories(t *testing.T) []storeFactory {
 	fs := []storeFactory{{"memory", func(testing.TB) Store { return NewMemoryStore(MemoryStoreConfig{}) }}}
 	fs = append(fs, storeFactory{"redis", func(t testing.TB) Store {
-		return NewRedisStore(newRedisClient(t), testPrefix(t))
+		// The caller's clock, so the injected test clocks drive GCRA too.
+		return NewRedisStoreWith(newRedisClient(t), RedisStoreConfig{Prefix: testPrefix(t), CallerClock: true})
 	}})
 	return fs
 }

@@ -19,12 +19,33 @@ type MemoryStoreConfig struct {
 	// a flood of them (say, repeated logins and logouts) cannot stop the
 	// counters and rate limits from working.
 	MaxMarks int
+	// MaxSessions bounds the session records held, all users together
+	// (default 100000). A full budget never evicts another user's session:
+	// a user who already holds sessions replaces their own oldest, and the
+	// first session of a user who holds none fails with ErrStoreFull (see
+	// Stats for the metric). Session records do not count against
+	// MaxEntries or MaxMarks.
+	MaxSessions int
 	// Now is the clock Sweep uses (default time.Now). Store operations use
 	// the time their caller passes.
 	Now func() time.Time
 }
 
-// MemoryStore is a Store for a single process. It is safe for concurrent use.
+// MemoryStoreStats is a snapshot of a MemoryStore's budgets, for metrics.
+type MemoryStoreStats struct {
+	// Entries counts counters and rate-limit cells held, against MaxEntries.
+	Entries, MaxEntries int
+	// Marks counts locks and single-use values held, against MaxMarks.
+	Marks, MaxMarks int
+	// Sessions counts session records held, against MaxSessions, and
+	// SessionUsers the users they belong to.
+	Sessions, MaxSessions, SessionUsers int
+	// FullRefusals counts writes refused with ErrStoreFull since the start.
+	FullRefusals uint64
+}
+
+// MemoryStore is a Store for a single process. It is safe for concurrent
+// use; one mutex makes every method atomic.
 type MemoryStore struct {
 	mu       sync.Mutex
 	max      int // counters and cells
@@ -33,12 +54,20 @@ type MemoryStore struct {
 	now      func() time.Time
 	entries  map[string]*memEntry
 	swept    time.Time // last full sweep made by an insert
+	refused  uint64    // ErrStoreFull answers
+
+	maxSessions  int
+	nSessions    int                                  // records in sessions, expired or not
+	sessions     map[string]map[string]*SessionRecord // user id → session id → record
+	sessionSwept time.Time                            // last full session sweep made by an insert
 }
 
 type memEntry struct {
 	count  int64
 	until  time.Time // window end, mark end, or GCRA expiry (== tat)
-	pinned bool      // marks: never evicted before they expire
+	seen   time.Time // GCRA: the latest request time the cell allowed
+	value  []byte    // PutValue
+	pinned bool      // marks and values: never evicted before they expire
 }
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -49,25 +78,43 @@ func NewMemoryStore(cfg MemoryStoreConfig) *MemoryStore {
 	if cfg.MaxMarks <= 0 {
 		cfg.MaxMarks = 100000
 	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = 100000
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &MemoryStore{max: cfg.MaxEntries, maxMarks: cfg.MaxMarks, now: cfg.Now, entries: make(map[string]*memEntry)}
+	return &MemoryStore{max: cfg.MaxEntries, maxMarks: cfg.MaxMarks, now: cfg.Now, entries: make(map[string]*memEntry),
+		maxSessions: cfg.MaxSessions, sessions: make(map[string]map[string]*SessionRecord)}
 }
 
-// Len returns the number of entries held, expired or not.
+// Len returns the number of counters, cells, marks and values held,
+// expired or not (session records are counted by Stats).
 func (m *MemoryStore) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.entries)
 }
 
-// Sweep drops every entry expired at the store's clock and returns how many.
-// Callers may run it periodically; inserts also sweep when the store is full.
+// Stats returns the store's budget use. It is cheap enough for a metrics
+// scrape (it does not walk the store).
+func (m *MemoryStore) Stats() MemoryStoreStats {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return MemoryStoreStats{
+		Entries: len(m.entries) - m.marks, MaxEntries: m.max, Marks: m.marks, MaxMarks: m.maxMarks,
+		Sessions: m.nSessions, MaxSessions: m.maxSessions, SessionUsers: len(m.sessions), FullRefusals: m.refused,
+	}
+}
+
+// Sweep drops every entry and session record expired at the store's clock
+// and returns how many. Callers may run it periodically; inserts also
+// sweep when a budget is full.
 func (m *MemoryStore) Sweep() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.sweepLocked(m.now())
+	now := m.now()
+	return m.sweepLocked(now) + m.sweepSessionsLocked(now)
 }
 
 func (m *MemoryStore) sweepLocked(now time.Time) int {
@@ -119,6 +166,7 @@ func (m *MemoryStore) put(key string, e *memEntry, now time.Time) error {
 	case exists && old.pinned == e.pinned: // replaces an entry of its own budget
 	case e.pinned:
 		if m.marks >= m.maxMarks && (!m.sweepThrottledLocked(now) || m.marks >= m.maxMarks) {
+			m.refused++
 			return fmt.Errorf("%w: %d marks held", ErrStoreFull, m.marks)
 		}
 	default:
@@ -163,6 +211,7 @@ func (m *MemoryStore) makeRoomLocked(now time.Time) error {
 		}
 	}
 	if victim == "" {
+		m.refused++
 		return fmt.Errorf("%w: no counter to evict", ErrStoreFull)
 	}
 	m.removeLocked(victim)
@@ -215,7 +264,8 @@ func (m *MemoryStore) Delete(_ context.Context, keys ...string) error {
 	return nil
 }
 
-// GCRA implements Store.
+// GCRA implements Store. A request stamped before the latest one the cell
+// allowed is treated as arriving at that later time.
 func (m *MemoryStore) GCRA(_ context.Context, key string, now time.Time, interval time.Duration, burst int) (GCRAResult, error) {
 	if interval <= 0 || burst < 1 {
 		return GCRAResult{}, fmt.Errorf("%w: gcra interval and burst must be positive", ErrConfig)
@@ -223,8 +273,11 @@ func (m *MemoryStore) GCRA(_ context.Context, key string, now time.Time, interva
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var tat time.Time
-	e := m.live(key, now)
-	if e != nil {
+	e := m.entries[key]
+	if e != nil && e.seen.After(now) {
+		now = e.seen
+	}
+	if e != nil && e.until.After(now) {
 		tat = e.until
 	}
 	res, newTAT := gcraStep(tat, now, interval, burst)
@@ -232,8 +285,61 @@ func (m *MemoryStore) GCRA(_ context.Context, key string, now time.Time, interva
 		return res, nil
 	}
 	if e != nil {
-		e.until = newTAT
+		e.until, e.seen = newTAT, now
 		return res, nil
 	}
-	return res, m.put(key, &memEntry{until: newTAT}, now)
+	return res, m.put(key, &memEntry{until: newTAT, seen: now}, now)
+}
+
+// Attempt implements Store.
+func (m *MemoryStore) Attempt(_ context.Context, key, lockKey string, now time.Time, window time.Duration, max int, lockFor time.Duration) (AttemptResult, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if l := m.live(lockKey, now); l != nil {
+		return AttemptResult{LockedUntil: l.until}, nil
+	}
+	e := m.live(key, now)
+	count := int64(1)
+	if e != nil {
+		count = e.count + 1
+	}
+	if count > int64(max) {
+		until := now.Add(lockFor)
+		if err := m.put(lockKey, &memEntry{until: until, pinned: true}, now); err != nil {
+			return AttemptResult{}, err
+		}
+		m.removeLocked(key)
+		return AttemptResult{Count: count, LockedUntil: until}, nil
+	}
+	if e == nil {
+		e = &memEntry{until: now.Add(window)}
+		if err := m.put(key, e, now); err != nil {
+			return AttemptResult{}, err
+		}
+	}
+	e.count = count
+	return AttemptResult{Admitted: true, Count: count}, nil
+}
+
+// PutValue implements Store.
+func (m *MemoryStore) PutValue(_ context.Context, key string, value []byte, now, until time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !until.After(now) {
+		m.removeLocked(key)
+		return nil
+	}
+	return m.put(key, &memEntry{until: until, value: append([]byte(nil), value...), pinned: true}, now)
+}
+
+// TakeValue implements Store.
+func (m *MemoryStore) TakeValue(_ context.Context, key string, now time.Time) ([]byte, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.live(key, now)
+	m.removeLocked(key)
+	if e == nil || e.value == nil {
+		return nil, false, nil
+	}
+	return e.value, true, nil
 }

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -31,14 +29,14 @@ type PasswordConfig struct {
 	// MaxPasswordBytes caps login input: longer passwords fail Verify with
 	// ErrInvalidCredentials without any bcrypt work (default 1024).
 	MaxPasswordBytes int
-	// DummyCost is the bcrypt cost of the dummy hash that unknown users and
-	// malformed stored hashes are compared against, so that they take as long
-	// as a wrong password for a real account. Zero (the default) follows the
-	// stored hashes: the cost most often seen among the well-formed hashes
-	// Verify has checked, or Cost before any. Following matters when stored
-	// hashes are cheaper than Cost (seed data at 10, Cost 12): a dummy at
-	// Cost would make unknown emails 4x slower and reveal which accounts
-	// exist. Set it (clamped to 4–31) when the stored cost is known.
+	// DummyCost is the bcrypt cost every failed verification is made to
+	// take: unknown users and malformed stored hashes are compared against
+	// a dummy hash of this cost, and a wrong password against a cheaper
+	// stored hash is padded up to it (see Verify). Zero (the default)
+	// means Cost, which is right whenever Cost is the highest cost among
+	// the stored hashes. Set it (clamped to 4–31) only to pin a known
+	// higher stored cost. It never follows the traffic: an attacker could
+	// steer it.
 	DummyCost int
 }
 
@@ -54,9 +52,9 @@ type Passwords struct {
 	slots   chan struct{} // held from acquire until the work is done
 	threads *workerPool   // runs the work on locked, de-prioritised threads
 
-	dummyCost int                               // fixed dummy cost; 0: follow seen
-	seen      [bcrypt.MaxCost + 1]atomic.Uint64 // well-formed stored hashes verified, by cost
-	dummies   [bcrypt.MaxCost + 1]struct {      // dummy hash per cost, made on first use
+	dummyCost int                          // every failure costs this much
+	onDummy   func(cost int)               // tests: observes dummy comparisons
+	dummies   [bcrypt.MaxCost + 1]struct { // dummy hash per cost, made on first use
 		once sync.Once
 		hash []byte
 	}
@@ -81,9 +79,10 @@ func NewPasswords(cfg PasswordConfig) *Passwords {
 	if cfg.MaxPasswordBytes <= 0 {
 		cfg.MaxPasswordBytes = 1024
 	}
-	if cfg.DummyCost != 0 {
-		cfg.DummyCost = min(max(cfg.DummyCost, bcrypt.MinCost), bcrypt.MaxCost)
+	if cfg.DummyCost == 0 {
+		cfg.DummyCost = cfg.Cost
 	}
+	cfg.DummyCost = min(max(cfg.DummyCost, bcrypt.MinCost), bcrypt.MaxCost)
 	return &Passwords{cost: cfg.Cost, maxWait: cfg.MaxWait, maxIn: cfg.MaxPasswordBytes,
 		slots: make(chan struct{}, cfg.PoolSize), threads: newWorkerPool(cfg.PoolSize, defaultWorkerIdle),
 		dummyCost: cfg.DummyCost}
@@ -155,13 +154,28 @@ func (p *Passwords) Hash(ctx context.Context, password string) (string, error) {
 }
 
 // Verify compares password with a stored bcrypt hash ($2a$, $2b$ or $2y$).
-// A mismatch fails with ErrInvalidCredentials. An empty hash (unknown user)
-// and a malformed hash cost one comparison against a dummy hash at the
-// dummy cost (see PasswordConfig.DummyCost) before failing the same way, so
-// response time does not reveal which accounts exist. needsRehash is true after a successful check
-// against a hash whose cost is below the configured one. A full pool fails
-// with *BusyError (ErrBusy); ctx ending while waiting or comparing with an
-// error wrapping ctx.Err() (the comparison itself finishes in the pool).
+// A mismatch fails with ErrInvalidCredentials. Every failure costs the
+// same bcrypt work whatever the account, so response time reveals neither
+// which accounts exist nor their hashes' cost:
+//
+//   - an empty hash (unknown user) and a malformed hash cost one comparison
+//     against a dummy hash at the dummy cost (PasswordConfig.DummyCost,
+//     default Cost); a malformed hash fails with ErrInvalidCredentials
+//     joined with ErrMalformedHash;
+//   - a wrong password against a stored hash of a lower cost c is padded
+//     with one dummy comparison at each cost c, c+1, ..., dummy-1: the
+//     rounds add up to exactly those of one comparison at the dummy cost
+//     (2^c + 2^c + 2^(c+1) + ... + 2^(dummy-1) = 2^dummy), with the fewest
+//     extra comparisons (cost 10 against 12: two, at 10 and 11), so the
+//     fixed per-comparison overhead that remains is a fraction of a
+//     percent at production costs. A stored cost above the dummy cost
+//     cannot be padded down and takes longer.
+//
+// A successful check is not padded (the caller learns the password was
+// right anyway); needsRehash is then true when the hash's cost is below
+// the configured one. A full pool fails with *BusyError (ErrBusy); ctx
+// ending while waiting or comparing with an error wrapping ctx.Err() (the
+// comparison itself finishes in the pool).
 func (p *Passwords) Verify(ctx context.Context, hash, password string) (needsRehash bool, err error) {
 	if len(password) > p.maxIn {
 		return false, fmt.Errorf("%w: password input over %d bytes", ErrInvalidCredentials, p.maxIn)
@@ -176,49 +190,54 @@ func (p *Passwords) Verify(ctx context.Context, hash, password string) (needsReh
 	return rehash, verr
 }
 
+// Waste spends, in the pool, the bcrypt work of a failed Verify (one
+// comparison at the dummy cost) and then fails with ErrInvalidCredentials.
+// Use it where a login is refused without checking the password (a
+// locked or inactive account, an attempt refused after the user lookup),
+// so the refusal takes as long as a wrong password. Pool and context
+// errors are as for Verify.
+func (p *Passwords) Waste(ctx context.Context, password string) error {
+	if err := p.run(ctx, func() { p.compareDummy(p.dummyCost, password) }); err != nil {
+		return err
+	}
+	return ErrInvalidCredentials
+}
+
 // verify is Verify's work inside a pool slot, on a pool worker thread.
 func (p *Passwords) verify(hash, password string) (needsRehash bool, err error) {
 	if hash == "" {
-		_ = bcrypt.CompareHashAndPassword(p.dummyHash(), []byte(password))
+		p.compareDummy(p.dummyCost, password)
 		return false, ErrInvalidCredentials
-	}
-	if c, cerr := bcrypt.Cost([]byte(hash)); cerr == nil && c >= bcrypt.MinCost && c <= bcrypt.MaxCost {
-		p.seen[c].Add(1)
 	}
 	err = bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
 	switch {
 	case err == nil:
 		return NeedsRehash(hash, p.cost), nil
 	case errors.Is(err, bcrypt.ErrMismatchedHashAndPassword):
+		if c, cerr := bcrypt.Cost([]byte(hash)); cerr == nil {
+			for k := max(c, bcrypt.MinCost); k < p.dummyCost; k++ {
+				p.compareDummy(k, password)
+			}
+		}
 		return false, ErrInvalidCredentials
 	default:
 		// Malformed stored hash: spend the same time, report both causes.
-		_ = bcrypt.CompareHashAndPassword(p.dummyHash(), []byte(password))
+		p.compareDummy(p.dummyCost, password)
 		return false, errors.Join(ErrInvalidCredentials, ErrMalformedHash)
 	}
 }
 
-// currentDummyCost is DummyCost, else the most common cost among the
-// stored hashes verified so far (ties to the higher cost), else Cost. A
-// mode rather than the last cost seen, so a few logins to one account
-// cannot steer it.
-func (p *Passwords) currentDummyCost() int {
-	if p.dummyCost != 0 {
-		return p.dummyCost
+// compareDummy runs one comparison against the dummy hash of cost c.
+func (p *Passwords) compareDummy(c int, password string) {
+	if p.onDummy != nil {
+		p.onDummy(c)
 	}
-	best, bestN := p.cost, uint64(0)
-	for c := range p.seen {
-		if n := p.seen[c].Load(); n > 0 && n >= bestN {
-			best, bestN = c, n
-		}
-	}
-	return best
+	_ = bcrypt.CompareHashAndPassword(p.dummyHash(c), []byte(password))
 }
 
-// dummyHash returns a hash of a random, forgotten password at the current
-// dummy cost, computed once per cost on first use (inside a pool slot).
-func (p *Passwords) dummyHash() []byte {
-	c := p.currentDummyCost()
+// dummyHash returns a hash of a random, forgotten password at cost c,
+// computed once per cost on first use (inside a pool slot).
+func (p *Passwords) dummyHash(c int) []byte {
 	d := &p.dummies[c]
 	d.once.Do(func() {
 		secret := make([]byte, 32)
@@ -227,24 +246,6 @@ func (p *Passwords) dummyHash() []byte {
 		d.hash, _ = bcrypt.GenerateFromPassword(secret, c)
 	})
 	return d.hash
-}
-
-// MinPasswordRunes is the shortest new password CheckNewPassword accepts
-// (OWASP ASVS v4 2.1.1).
-const MinPasswordRunes = 12
-
-// CheckNewPassword applies the rules for a password being set: at least
-// MinPasswordRunes characters, at most 72 bytes (what bcrypt reads; ASVS
-// 2.1.2's 64 characters fit in ASCII). Errors are ErrPasswordTooShort or
-// ErrPasswordTooLong. Login input is not checked this way.
-func CheckNewPassword(password string) error {
-	if len(password) > maxBcryptBytes {
-		return ErrPasswordTooLong
-	}
-	if utf8.RuneCountInString(password) < MinPasswordRunes {
-		return ErrPasswordTooShort
-	}
-	return nil
 }
 
 // NeedsRehash reports whether a stored bcrypt hash has a cost below cost.

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -104,50 +105,141 @@ func TestPasswordsPoolBusy(t *testing.T) {
 	}
 }
 
-func TestCheckNewPassword(t *testing.T) {
-	for pw, want := range map[string]error{
-		"":                      ErrPasswordTooShort,
-		"elevenchars":           ErrPasswordTooShort,
-		"twelve chars":          nil,
-		"ééééééééééé":           ErrPasswordTooShort, // 11 runes, 22 bytes
-		strings.Repeat("é", 12): nil,
-		strings.Repeat("a", 72): nil,
-		strings.Repeat("a", 73): ErrPasswordTooLong,
-		strings.Repeat("é", 37): ErrPasswordTooLong, // 37 runes but 74 bytes
-	} {
-		if err := CheckNewPassword(pw); !errors.Is(err, want) || (want == nil && err != nil) {
-			t.Errorf("CheckNewPassword(%d bytes) = %v, want %v", len(pw), err, want)
-		}
-	}
-}
-
-// An unknown user must cost what a wrong password for a real account costs:
-// with stored hashes cheaper than the configured cost, the dummy follows
-// the stored hashes, not Cost.
-func TestPasswordsDummyCostFollowsStoredHashes(t *testing.T) {
+// An unknown user costs what a wrong password for a real account costs at
+// the configured cost, whatever the traffic: the dummy never follows the
+// stored hashes (an attacker logging into a cheap account could steer it).
+func TestPasswordsDummyCostFixed(t *testing.T) {
 	stored, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := NewPasswords(PasswordConfig{Cost: 12})
-	if _, err := p.Verify(bg, string(stored), "wrong"); !errors.Is(err, ErrInvalidCredentials) {
-		t.Fatalf("Verify(wrong) = %v", err)
+	p := NewPasswords(PasswordConfig{Cost: bcrypt.MinCost + 2})
+	for range 3 {
+		if _, err := p.Verify(bg, string(stored), "pw"); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, err := p.Verify(bg, "", "pw"); !errors.Is(err, ErrInvalidCredentials) {
-		t.Fatalf("Verify(unknown) = %v", err)
+	if p.dummyCost != bcrypt.MinCost+2 {
+		t.Fatalf("dummy cost = %d after cheap logins, want the configured %d", p.dummyCost, bcrypt.MinCost+2)
 	}
-	if c, err := bcrypt.Cost(p.dummyHash()); err != nil || c != bcrypt.MinCost {
-		t.Fatalf("dummy cost = %d, %v; want %d (the stored hashes' cost)", c, err, bcrypt.MinCost)
+	if c := NewPasswords(PasswordConfig{Cost: bcrypt.MinCost, DummyCost: 7}).dummyCost; c != 7 {
+		t.Fatalf("DummyCost override = %d, want 7", c)
 	}
+	if c := NewPasswords(PasswordConfig{Cost: bcrypt.MinCost + 1, DummyCost: 1}).dummyCost; c != bcrypt.MinCost {
+		t.Fatalf("DummyCost clamped = %d, want %d", c, bcrypt.MinCost)
+	}
+}
 
-	fixed := NewPasswords(PasswordConfig{Cost: bcrypt.MinCost + 1, DummyCost: 1})
-	if _, err := fixed.Verify(bg, string(stored), "pw"); err != nil {
-		t.Fatal(err)
+// TestPasswordsPadding counts the bcrypt rounds each failure spends: a
+// wrong password against a cheaper stored hash is padded with one dummy
+// comparison per missing cost step, adding up to the dummy cost exactly;
+// unknown users, malformed hashes and Waste cost one dummy comparison.
+func TestPasswordsPadding(t *testing.T) {
+	p := NewPasswords(PasswordConfig{Cost: 7})
+	legacy, _ := bcrypt.GenerateFromPassword([]byte("right"), 4)
+	current, _ := bcrypt.GenerateFromPassword([]byte("right"), 7)
+	higher, _ := bcrypt.GenerateFromPassword([]byte("right"), 8)
+	cases := []struct {
+		name      string
+		run       func() error
+		wantCosts []int // dummy comparisons made, by cost
+	}{
+		{"unknown", func() error { _, err := p.Verify(bg, "", "x"); return err }, []int{7}},
+		{"malformed", func() error { _, err := p.Verify(bg, "$2a$xx", "x"); return err }, []int{7}},
+		{"wrong, current cost", func() error { _, err := p.Verify(bg, string(current), "x"); return err }, nil},
+		{"wrong, legacy cost 4", func() error { _, err := p.Verify(bg, string(legacy), "x"); return err }, []int{4, 5, 6}},
+		{"wrong, higher cost", func() error { _, err := p.Verify(bg, string(higher), "x"); return err }, nil},
+		{"right, legacy cost", func() error { _, err := p.Verify(bg, string(legacy), "right"); return err }, nil},
+		{"waste", func() error { return p.Waste(bg, "x") }, []int{7}},
 	}
-	if c, _ := bcrypt.Cost(fixed.dummyHash()); c != bcrypt.MinCost {
-		t.Fatalf("configured DummyCost (clamped) = %d, want %d", c, bcrypt.MinCost)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []int
+			p.onDummy = func(c int) { got = append(got, c) }
+			defer func() { p.onDummy = nil }()
+			err := tc.run()
+			if strings.HasPrefix(tc.name, "right") {
+				if err != nil {
+					t.Fatalf("err = %v", err)
+				}
+			} else if !errors.Is(err, ErrInvalidCredentials) {
+				t.Fatalf("err = %v, want ErrInvalidCredentials", err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.wantCosts) {
+				t.Fatalf("dummy comparisons at costs %v, want %v", got, tc.wantCosts)
+			}
+			rounds := 0
+			for _, c := range got {
+				rounds += 1 << c
+			}
+			if tc.name == "wrong, legacy cost 4" && rounds+1<<4 != 1<<7 {
+				t.Fatalf("padded rounds %d + stored 2^4 != 2^7", rounds)
+			}
+		})
 	}
-	if c := NewPasswords(PasswordConfig{Cost: bcrypt.MinCost + 2}).currentDummyCost(); c != bcrypt.MinCost+2 {
-		t.Fatalf("dummy cost before any stored hash = %d, want Cost", c)
+}
+
+func TestCheckNewPassword(t *testing.T) {
+	for pw, want := range map[string]error{
+		"":                                 ErrPasswordTooShort,
+		"short":                            ErrPasswordTooShort,
+		"ééééééé":                          ErrPasswordTooShort, // 7 runes, 14 bytes
+		"password":                         ErrWeakPassword,
+		"12345678":                         ErrWeakPassword,
+		"P@ssw0rd":                         ErrWeakPassword,
+		"iloveyou2":                        ErrWeakPassword,
+		"correct horse battery":            nil,
+		"wobbly-tram-fjord-57":             nil,
+		strings.Repeat("a", 72):            ErrWeakPassword,
+		strings.Repeat("a", 73):            ErrPasswordTooLong,
+		strings.Repeat("é", 37):            ErrPasswordTooLong, // 37 runes but 74 bytes
+		"Ölfässer schwimmen nachts leise":  nil,
+		"trübe Kähne: 48 Möwen, 3 Bojen 🐟": nil,
+	} {
+		err := CheckNewPassword(pw)
+		if (want == nil) != (err == nil) || (want != nil && !errors.Is(err, want)) {
+			t.Errorf("CheckNewPassword(%d bytes) = %v, want %v", len(pw), err, want)
+		}
+		if err != nil && !errors.Is(err, ErrWeakPassword) {
+			t.Errorf("CheckNewPassword error %v does not match ErrWeakPassword", err)
+		}
+	}
+}
+
+func TestPasswordPolicyUserDetails(t *testing.T) {
+	u := PasswordUser{Email: "Ada.Lovelace@demo.test", Name: "Ada Lovelace"}
+	cases := []struct {
+		pw       string
+		personal bool
+	}{
+		{"ada.lovelace!!2024", true},   // the email's local part
+		{"xx-LOVELACE-zebra-77", true}, // a name part, any case
+		{"adalovelace-is-great", true}, // the name without spaces
+		{"mIxed-ada.lovelace@demo.test", true},
+		{"wobbly-tram-fjord-57", false},
+	}
+	for _, tc := range cases {
+		err := PasswordPolicy{}.Check(tc.pw, u)
+		var we *WeakPasswordError
+		switch {
+		case tc.personal && (!errors.As(err, &we) || !strings.Contains(we.Reason, "name or email")):
+			t.Errorf("Check(%q) = %v, want a personal-details refusal", tc.pw, err)
+		case !tc.personal && err != nil:
+			t.Errorf("Check(%q) = %v, want nil", tc.pw, err)
+		}
+		if err != nil && strings.Contains(err.Error(), tc.pw) {
+			t.Errorf("error %q quotes the password", err)
+		}
+	}
+	// A short name part (under 3 characters) does not forbid everything containing it.
+	if err := (PasswordPolicy{}).Check("wobbly-tram-fjord-57", PasswordUser{Name: "Jo Tr"}); err != nil {
+		t.Errorf("short name parts refused: %v", err)
+	}
+	// MinScore: -1 accepts any score, 4 asks for more.
+	if err := (PasswordPolicy{MinScore: -1}).Check("password", PasswordUser{}); err != nil {
+		t.Errorf("MinScore -1 refused: %v", err)
+	}
+	if err := (PasswordPolicy{MinScore: 4}).Check("Summer2024!x", PasswordUser{}); !errors.Is(err, ErrWeakPassword) {
+		t.Errorf("MinScore 4 accepted a score-3 password: %v", err)
 	}
 }

@@ -44,7 +44,11 @@ func TestRedisKeysExpire(t *testing.T) {
 	_, _, _ = s.Incr(bg, "c", now, time.Minute)
 	_ = s.Mark(bg, "m", now, now.Add(time.Hour))
 	_, _ = s.GCRA(bg, "g", now, time.Second, 2)
-	for key, max := range map[string]time.Duration{"c": time.Minute, "m": time.Hour, "g": time.Second} {
+	_ = s.PutValue(bg, "v", []byte("x"), now, now.Add(time.Hour))
+	_, _ = s.Attempt(bg, "fail:{a}", "lock:{a}", now, time.Minute, 0, 2*time.Hour) // locks at once
+	_, _ = s.PutSession(bg, testRecord("u", "s", now, 3*time.Hour), now, 5)
+	for key, max := range map[string]time.Duration{"c": time.Minute, "m": time.Hour, "g": time.Second,
+		"v": time.Hour + time.Second, "lock:{a}": 2 * time.Hour, "sess:{u}": 3 * time.Hour} {
 		ttl, err := c.PTTL(bg, prefix+key).Result()
 		if err != nil || ttl <= 0 || ttl > max {
 			t.Errorf("PTTL(%s) = %v, %v; want in (0, %v]", key, ttl, err, max)
@@ -59,7 +63,9 @@ func TestRedisStoreDown(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	_ = l.Close() // nothing listens there now
-	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
+	opts := &redis.Options{Addr: addr, MaxRetries: -1}
+	TuneRedisOptions(opts)
+	c := redis.NewClient(opts)
 	defer c.Close()
 	s := NewRedisStore(c, "x:")
 	now := newClock().Now()
@@ -68,7 +74,16 @@ func TestRedisStoreDown(t *testing.T) {
 	_, _, err3 := s.Marked(bg, "k", now)
 	err4 := s.Delete(bg, "k")
 	_, err5 := s.GCRA(bg, "k", now, time.Second, 1)
-	for i, err := range []error{err1, err2, err3, err4, err5} {
+	_, err6 := s.Attempt(bg, "fail:{k}", "lock:{k}", now, time.Minute, 5, time.Minute)
+	err7 := s.PutValue(bg, "v", []byte("x"), now, now.Add(time.Minute))
+	_, _, err8 := s.TakeValue(bg, "v", now)
+	_, err9 := s.PutSession(bg, testRecord("u", "s", now, time.Hour), now, 5)
+	_, _, err10 := s.GetSession(bg, "u", "s", now)
+	_, err11 := s.TouchSession(bg, "u", "s", now, now, now)
+	_, err12 := s.ListSessions(bg, "u", now)
+	_, err13 := s.DeleteSessions(bg, "u", "s")
+	_, err14 := s.DeleteUserSessions(bg, "u", "")
+	for i, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10, err11, err12, err13, err14} {
 		if !errors.Is(err, ErrStore) {
 			t.Errorf("op %d with Redis down = %v, want ErrStore", i, err)
 		}

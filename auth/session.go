@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -43,8 +44,16 @@ type SessionConfig struct {
 	// MaxAge is the absolute session limit from sign-in (default 30 days):
 	// no refresh extends a session past AuthTime+MaxAge.
 	MaxAge time.Duration
-	// Store holds the revocation set. Required.
+	// Store holds the session registry: a record per live session, which
+	// Verify requires, so revoking is deleting it. Required.
 	Store Store
+	// MaxPerUser bounds the live sessions of one user (default 20):
+	// starting one more revokes that user's oldest.
+	MaxPerUser int
+	// TouchEvery throttles the registry's last-seen time: Verify and
+	// Revalidate write it at most once per TouchEvery per session
+	// (default 1 minute).
+	TouchEvery time.Duration
 	// Secure sets the cookies' Secure flag and the "__Host-" name prefix.
 	// Turn it off only for plain-http local development.
 	Secure bool
@@ -63,9 +72,18 @@ type Session struct {
 	IssuedAt, ExpiresAt, AuthTime time.Time
 }
 
-// SessionUser is who a new session is for.
+// SessionUser is who a new session is for, and the claims a session token
+// carries about them.
 type SessionUser struct {
 	UserID, Role, Name, Email string
+}
+
+// ClientInfo describes the client starting a session, for the session list.
+type ClientInfo struct {
+	// IP is the client address (after trusted-proxy handling).
+	IP string
+	// UserAgent is the User-Agent header; it is cut to 256 bytes.
+	UserAgent string
 }
 
 type sessionClaims struct {
@@ -76,16 +94,23 @@ type sessionClaims struct {
 	AuthTime int64  `json:"auth_time"`
 }
 
-// Sessions issues, verifies, refreshes and revokes HS256 session tokens. It
-// is safe for concurrent use.
+// Sessions issues, verifies, refreshes and revokes HS256 session tokens,
+// and keeps the session registry: every session has a record in the Store
+// (created, last seen, client IP and user agent, expiry) that Verify and
+// Revalidate require, so revoking a session, all others of its user or all
+// of a user is deleting records, and one user's sessions (at most
+// MaxPerUser) never use another user's capacity. It is safe for
+// concurrent use.
+//
+// Tokens issued before the registry existed have no record and are
+// refused: users sign in again once after the upgrade.
 type Sessions struct {
-	signKey   SessionKey
-	keys      map[string][]byte
-	cfg       SessionConfig
-	parser    *jwt.Parser
-	cookie    string
-	csrfName  string
-	revPrefix string
+	signKey  SessionKey
+	keys     map[string][]byte
+	cfg      SessionConfig
+	parser   *jwt.Parser
+	cookie   string
+	csrfName string
 }
 
 // NewSessions validates cfg, applies defaults and returns Sessions. Errors
@@ -102,6 +127,12 @@ func NewSessions(cfg SessionConfig) (*Sessions, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.MaxPerUser <= 0 {
+		cfg.MaxPerUser = 20
+	}
+	if cfg.TouchEvery <= 0 {
+		cfg.TouchEvery = time.Minute
 	}
 	var errs []error
 	bad := func(format string, a ...any) {
@@ -130,13 +161,13 @@ func NewSessions(cfg SessionConfig) (*Sessions, error) {
 		bad("session: need 0 < UpdateAge < Lifetime <= MaxAge")
 	}
 	if cfg.Store == nil {
-		bad("session: a Store is required for revocation")
+		bad("session: a Store is required for the session registry")
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	s := &Sessions{
-		signKey: cfg.Keys[0], keys: keys, cfg: cfg, revPrefix: "rev:",
+		signKey: cfg.Keys[0], keys: keys, cfg: cfg,
 		cookie: "cgw_session", csrfName: "cgw_csrf",
 		parser: jwt.NewParser(
 			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -164,8 +195,21 @@ func newSessionID() string {
 // compare equal before and after a round trip through a token.
 func (s *Sessions) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Second) }
 
-// Issue starts a new session for u and returns its signed token.
-func (s *Sessions) Issue(_ context.Context, u SessionUser) (string, Session, error) {
+// Issue starts a new session for u, with no client details.
+//
+// Deprecated: use Start, which records the client for the session list.
+func (s *Sessions) Issue(ctx context.Context, u SessionUser) (string, Session, error) {
+	return s.Start(ctx, u, ClientInfo{})
+}
+
+// Start begins a new session for u (always a new id: signing in again
+// rotates the session), records it in the registry with the client's
+// details, and returns its signed token. If u now holds more than
+// MaxPerUser sessions, the oldest are revoked. Errors: ErrConfig without
+// a user id; a Store error (matching ErrStore; ErrStoreFull when a
+// MemoryStore's session budget is full and u holds no session) means no
+// session was started.
+func (s *Sessions) Start(ctx context.Context, u SessionUser, client ClientInfo) (string, Session, error) {
 	if u.UserID == "" {
 		return "", Session{}, fmt.Errorf("%w: session: user id is required", ErrConfig)
 	}
@@ -175,7 +219,37 @@ func (s *Sessions) Issue(_ context.Context, u SessionUser) (string, Session, err
 		IssuedAt: now, ExpiresAt: now.Add(s.cfg.Lifetime), AuthTime: now,
 	}
 	tok, err := s.sign(sess)
-	return tok, sess, err
+	if err != nil {
+		return "", Session{}, err
+	}
+	rec := SessionRecord{
+		ID: sess.ID, UserID: sess.UserID, Created: now, LastSeen: now, Expires: recordExpiry(sess),
+		ClientIP: truncate(client.IP, 64), UserAgent: truncate(client.UserAgent, 256),
+	}
+	if _, err := s.cfg.Store.PutSession(ctx, rec, now, s.cfg.MaxPerUser); err != nil {
+		return "", Session{}, fmt.Errorf("auth: recording session: %w", err)
+	}
+	return tok, sess, nil
+}
+
+// recordExpiry is how long a session's record must live: as long as its
+// newest token verifies (exp plus the clock-skew leeway).
+func recordExpiry(sess Session) time.Time { return sess.ExpiresAt.Add(sessionLeeway) }
+
+// truncate cuts s to at most n bytes on a UTF-8 boundary and drops
+// control characters, so a header cannot forge lines where it is shown.
+func truncate(s string, n int) string {
+	out := make([]byte, 0, min(len(s), n))
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			continue
+		}
+		if len(out)+utf8.RuneLen(r) > n {
+			break
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return string(out)
 }
 
 func (s *Sessions) sign(sess Session) (string, error) {
@@ -205,9 +279,11 @@ func (s *Sessions) keyFunc(t *jwt.Token) (any, error) {
 
 // Verify checks a session token: HS256 only, a known kid, signature,
 // issuer, audience, expiry (required) and iat with 5 s of clock-skew
-// leeway, the absolute MaxAge, and revocation.
-// Rejections match ErrInvalidSession (revoked ones also ErrSessionRevoked);
-// a failing Store returns an error matching ErrStore instead.
+// leeway, the absolute MaxAge, and the session's record in the registry
+// (missing: revoked). It updates the record's last-seen time at most once
+// per TouchEvery. Rejections match ErrInvalidSession (revoked ones also
+// ErrSessionRevoked); a failing Store returns an error matching ErrStore
+// instead, which callers must answer as 503, not as signed out.
 func (s *Sessions) Verify(ctx context.Context, token string) (Session, error) {
 	var c sessionClaims
 	if _, err := s.parser.ParseWithClaims(token, &c, s.keyFunc); err != nil {
@@ -228,11 +304,12 @@ func (s *Sessions) Verify(ctx context.Context, token string) (Session, error) {
 
 // Revalidate repeats, at the current time, every check of Verify that can
 // change after a token was accepted: expiry and iat (with the same 5 s
-// leeway), the absolute MaxAge, and revocation (a Store lookup, so a Revoke
-// takes effect at once). It does not check the signature: pass only a
-// Session that Verify returned for the same token, e.g. one a caller cached
-// by token string to skip the JWT parse on repeated requests. Errors are as
-// for Verify.
+// leeway), the absolute MaxAge, and the registry record (a Store lookup,
+// so a revocation takes effect at once; last seen is updated as by
+// Verify). It does not check the signature: pass only a Session that
+// Verify returned for the same token, e.g. one a caller cached by token
+// string to skip the JWT parse on repeated requests. Errors are as for
+// Verify.
 func (s *Sessions) Revalidate(ctx context.Context, sess Session) error {
 	now := s.cfg.Now()
 	switch {
@@ -244,28 +321,61 @@ func (s *Sessions) Revalidate(ctx context.Context, sess Session) error {
 	return s.recheck(ctx, sess, now)
 }
 
-// recheck applies the MaxAge limit and the revocation mark.
+// recheck applies the MaxAge limit and requires the registry record,
+// touching its last-seen time when TouchEvery has passed.
 func (s *Sessions) recheck(ctx context.Context, sess Session, now time.Time) error {
 	if !now.Before(sess.AuthTime.Add(s.cfg.MaxAge)) {
 		return fmt.Errorf("%w: %w", ErrInvalidSession, errExpired)
 	}
-	_, revoked, err := s.cfg.Store.Marked(ctx, s.revPrefix+sess.ID, now)
+	rec, ok, err := s.cfg.Store.GetSession(ctx, sess.UserID, sess.ID, now)
 	if err != nil {
-		return fmt.Errorf("auth: checking revocation: %w", err)
+		return fmt.Errorf("auth: checking session: %w", err)
 	}
-	if revoked {
+	if !ok {
 		return ErrSessionRevoked
+	}
+	if now.Sub(rec.LastSeen) >= s.cfg.TouchEvery {
+		ok, err := s.cfg.Store.TouchSession(ctx, sess.UserID, sess.ID, now, now.Truncate(time.Microsecond), time.Time{})
+		if err != nil {
+			return fmt.Errorf("auth: touching session: %w", err)
+		}
+		if !ok { // revoked between the lookup and the touch
+			return ErrSessionRevoked
+		}
 	}
 	return nil
 }
 
 // Refresh implements the sliding window: a session whose token is older than
-// UpdateAge gets a new token (same session id) valid for Lifetime more, but
-// never past AuthTime+MaxAge. refreshed is false, and token empty, when no
-// new token is due. sess must come from Verify.
-func (s *Sessions) Refresh(_ context.Context, sess Session) (string, Session, bool, error) {
+// UpdateAge gets a new token (same session id, same claims) valid for
+// Lifetime more, but never past AuthTime+MaxAge, and its registry record
+// is extended to match. refreshed is false, and token empty, when no new
+// token is due. sess must come from Verify. A revoked session fails with
+// ErrSessionRevoked, a failing Store with an error matching ErrStore.
+func (s *Sessions) Refresh(ctx context.Context, sess Session) (string, Session, bool, error) {
+	return s.RefreshWith(ctx, sess, nil)
+}
+
+// RefreshDue reports whether Refresh would issue a new token for sess now:
+// the moment for a caller to re-read the user (role, name, email, active)
+// from the system of record and pass it to RefreshWith.
+func (s *Sessions) RefreshDue(sess Session) bool {
+	return s.now().Sub(sess.IssuedAt) >= s.cfg.UpdateAge
+}
+
+// RefreshWith is Refresh with the user's claims re-read: when updated is
+// not nil and its role, name or email differ from sess's, a new token with
+// the updated claims is issued even if none was due yet (same session id
+// and expiry rules). updated.UserID must be sess.UserID (ErrConfig
+// otherwise). A user who may no longer sign in (deactivated, deleted) is
+// not refreshed: revoke their sessions with RevokeAll instead.
+func (s *Sessions) RefreshWith(ctx context.Context, sess Session, updated *SessionUser) (string, Session, bool, error) {
+	if updated != nil && updated.UserID != sess.UserID {
+		return "", sess, false, fmt.Errorf("%w: session: refresh for another user", ErrConfig)
+	}
+	changed := updated != nil && (updated.Role != sess.Role || updated.Name != sess.Name || updated.Email != sess.Email)
 	now := s.now()
-	if now.Sub(sess.IssuedAt) < s.cfg.UpdateAge {
+	if now.Sub(sess.IssuedAt) < s.cfg.UpdateAge && !changed {
 		return "", sess, false, nil
 	}
 	limit := sess.AuthTime.Add(s.cfg.MaxAge)
@@ -273,9 +383,22 @@ func (s *Sessions) Refresh(_ context.Context, sess Session) (string, Session, bo
 		return "", sess, false, fmt.Errorf("%w: %w", ErrInvalidSession, errExpired)
 	}
 	next := sess
+	if updated != nil {
+		next.Role, next.Name, next.Email = updated.Role, updated.Name, updated.Email
+	}
 	next.IssuedAt, next.ExpiresAt = now, minTime(now.Add(s.cfg.Lifetime), limit)
-	if !next.ExpiresAt.After(sess.ExpiresAt) {
+	if !next.ExpiresAt.After(sess.ExpiresAt) && !changed {
 		return "", sess, false, nil
+	}
+	if next.ExpiresAt.Before(sess.ExpiresAt) {
+		next.ExpiresAt = sess.ExpiresAt // claims changed at the cap: keep the expiry
+	}
+	ok, err := s.cfg.Store.TouchSession(ctx, sess.UserID, sess.ID, s.cfg.Now(), now, recordExpiry(next))
+	if err != nil {
+		return "", sess, false, fmt.Errorf("auth: extending session: %w", err)
+	}
+	if !ok {
+		return "", sess, false, ErrSessionRevoked
 	}
 	tok, err := s.sign(next)
 	if err != nil {
@@ -284,17 +407,11 @@ func (s *Sessions) Refresh(_ context.Context, sess Session) (string, Session, bo
 	return tok, next, true, nil
 }
 
-// Revoke ends the session: every token carrying its id fails Verify with
-// ErrSessionRevoked. The mark stays until the last such token could expire
-// (the later of sess.ExpiresAt and min(now+Lifetime, AuthTime+MaxAge), plus
-// the clock-skew leeway).
+// Revoke ends the session: its record is deleted, so every token carrying
+// its id fails Verify with ErrSessionRevoked. Revoking a session that is
+// gone already is not an error.
 func (s *Sessions) Revoke(ctx context.Context, sess Session) error {
-	now := s.cfg.Now()
-	until := minTime(now.Add(s.cfg.Lifetime), sess.AuthTime.Add(s.cfg.MaxAge))
-	if sess.ExpiresAt.After(until) {
-		until = sess.ExpiresAt
-	}
-	if err := s.cfg.Store.Mark(ctx, s.revPrefix+sess.ID, now, until.Add(sessionLeeway+time.Second)); err != nil {
+	if _, err := s.cfg.Store.DeleteSessions(ctx, sess.UserID, sess.ID); err != nil {
 		return fmt.Errorf("auth: revoking session: %w", err)
 	}
 	return nil

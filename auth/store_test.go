@@ -98,6 +98,23 @@ func testStoreSuite(t *testing.T, newStore func(testing.TB) Store) {
 			t.Fatal("zero interval accepted")
 		}
 	})
+	// A request stamped before one the cell already allowed (a stall, a
+	// retry, a slow goroutine) is judged at the later time, never denied
+	// for arriving "early". Fails on a GCRA that trusts each stamp.
+	t.Run("GCRAStaleStamp", func(t *testing.T) {
+		s, clk := newStore(t), newClock()
+		const interval, burst = time.Microsecond, 1000 // 10^6/s, 1 ms of burst
+		late := clk.Now().Add(2 * time.Second)
+		if r, err := s.GCRA(bg, "g", late, interval, burst); err != nil || !r.Allowed {
+			t.Fatalf("late-stamped request = %+v, %v", r, err)
+		}
+		for i := range 50 {
+			r, err := s.GCRA(bg, "g", clk.Now().Add(time.Duration(i)*time.Millisecond), interval, burst)
+			if err != nil || !r.Allowed {
+				t.Fatalf("request stamped %dms, run after one stamped 2s = %+v, %v; want allowed", i, r, err)
+			}
+		}
+	})
 	t.Run("AtomicIncr", func(t *testing.T) {
 		s, clk := newStore(t), newClock()
 		const n = 40
@@ -149,4 +166,7 @@ func testStoreSuite(t *testing.T, newStore func(testing.TB) Store) {
 
 func TestStores(t *testing.T) {
 	forEachStore(t, testStoreSuite)
+	forEachStore(t, testAttemptSuite)
+	forEachStore(t, testValueSuite)
+	forEachStore(t, testSessionStoreSuite)
 }

@@ -115,7 +115,7 @@ func (b *bench) signIn(ctx context.Context, identityMode string) error {
 		}
 	}
 	var err error
-	b.cookie, err = login(ctx, b.base, benchAccounts[2])
+	b.cookie, err = login(ctx, b.base, cookieAccount)
 	return err
 }
 
