@@ -3,7 +3,8 @@
 # Run:   docker run -p 8080:8080 -e CONVEX_URL=... -e CONVEX_DEPLOY_KEY=... \
 #          -e SESSION_SECRET=... -e CSRF_SECRET=... -e SIGNING_KEY_FILE=/keys/signing.pem \
 #          -v $PWD/keys:/keys:ro convexgw
-#        docker run -p 8080:8080 -e LISTEN_ADDR=0.0.0.0:8080 convexgw -dev   (demo only)
+#        docker run -p 127.0.0.1:8080:8080 -e LISTEN_ADDR=0.0.0.0:8080 -e ALLOW_INSECURE=dev-listen \
+#          -e PUBLIC_URL=http://localhost:8080 convexgw -dev                  (demo only)
 
 FROM golang:1.26 AS build
 WORKDIR /src

@@ -229,6 +229,21 @@ func (a *Attempt) Succeed(ctx context.Context) error {
 	return nil
 }
 
+// Release takes the attempt back: the password was never checked (the
+// user lookup failed, the hashing pool was full), so it must not count
+// toward the lockout; an outage would otherwise lock users out. Use it
+// instead of Succeed or Fail. A store failure returns an error matching
+// ErrStore.
+func (a *Attempt) Release(ctx context.Context) error {
+	now := a.l.cfg.Now()
+	for _, sub := range a.subjects {
+		if err := a.l.store.Unattempt(ctx, failKey(sub), now); err != nil {
+			return fmt.Errorf("auth: lockout release: %w", err)
+		}
+	}
+	return nil
+}
+
 // Fail reports that the password was wrong (or the account unknown or
 // inactive). The attempt was counted when it began, so there is nothing
 // left to record: Fail does no I/O and returns nil. It exists so the login

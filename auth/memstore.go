@@ -321,6 +321,16 @@ func (m *MemoryStore) Attempt(_ context.Context, key, lockKey string, now time.T
 	return AttemptResult{Admitted: true, Count: count}, nil
 }
 
+// Unattempt implements Store.
+func (m *MemoryStore) Unattempt(_ context.Context, key string, now time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e := m.live(key, now); e != nil && e.count > 0 {
+		e.count--
+	}
+	return nil
+}
+
 // PutValue implements Store.
 func (m *MemoryStore) PutValue(_ context.Context, key string, value []byte, now, until time.Time) error {
 	m.mu.Lock()

@@ -132,6 +132,15 @@ redis.call('HSET', KEYS[1], 'c', string.format('%.0f', c), 'e', string.format('%
 redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil((e - now) / 1000)))
 return {1, c, 0}
 `)
+	// unattemptScript: KEYS counter; ARGV now. Takes one back from a live count.
+	unattemptScript = redis.NewScript(`
+local v = redis.call('HMGET', KEYS[1], 'c', 'e')
+local c, e = tonumber(v[1]), tonumber(v[2])
+if c and e and e > tonumber(ARGV[1]) and c > 0 then
+  redis.call('HSET', KEYS[1], 'c', string.format('%.0f', c - 1))
+end
+return 0
+`)
 	// takeScript returns and deletes a value ("until:bytes").
 	takeScript = redis.NewScript(`
 local v = redis.call('GET', KEYS[1])
@@ -243,6 +252,14 @@ func (r *RedisStore) Attempt(ctx context.Context, key, lockKey string, now time.
 		out.LockedUntil = time.UnixMicro(res[2])
 	}
 	return out, nil
+}
+
+// Unattempt implements Store.
+func (r *RedisStore) Unattempt(ctx context.Context, key string, now time.Time) error {
+	if err := unattemptScript.Run(ctx, r.client, []string{r.prefix + key}, micros(now)).Err(); err != nil && !errors.Is(err, redis.Nil) {
+		return storeErr("unattempt", err)
+	}
+	return nil
 }
 
 // PutValue implements Store.

@@ -175,6 +175,11 @@ func (s *ResilientStore) Attempt(ctx context.Context, key, lockKey string, now t
 	return r, err
 }
 
+// Unattempt implements Store.
+func (s *ResilientStore) Unattempt(ctx context.Context, key string, now time.Time) error {
+	return s.do(ctx, "unattempt", func(ctx context.Context) error { return s.inner.Unattempt(ctx, key, now) })
+}
+
 // Mark implements Store.
 func (s *ResilientStore) Mark(ctx context.Context, key string, now, until time.Time) error {
 	return s.do(ctx, "mark", func(ctx context.Context) error { return s.inner.Mark(ctx, key, now, until) })

@@ -32,6 +32,11 @@ type Store interface {
 	// one atomic step, so parallel attempts never admit more than max per
 	// window.
 	Attempt(ctx context.Context, key, lockKey string, now time.Time, window time.Duration, max int, lockFor time.Duration) (AttemptResult, error)
+	// Unattempt takes back one attempt counted by Attempt at key (the
+	// password was never checked): the count goes down by one, never below
+	// zero, and its window is unchanged. A missing or expired counter is
+	// left alone.
+	Unattempt(ctx context.Context, key string, now time.Time) error
 	// Mark records key as present until the given time, replacing any
 	// earlier mark. A time not after now deletes the mark.
 	Mark(ctx context.Context, key string, now, until time.Time) error

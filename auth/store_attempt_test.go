@@ -36,6 +36,25 @@ func testAttemptSuite(t *testing.T, newStore func(testing.TB) Store) {
 			t.Fatalf("attempt after the lock = %+v; want admitted with a fresh count", r)
 		}
 	})
+	t.Run("Unattempt", func(t *testing.T) {
+		s, clk := newStore(t), newClock()
+		for range 2 {
+			_, _ = s.Attempt(bg, "fail:{u}", "lock:{u}", clk.Now(), time.Minute, 3, time.Hour)
+		}
+		for range 3 { // never below zero
+			if err := s.Unattempt(bg, "fail:{u}", clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Unattempt(bg, "fail:{missing}", clk.Now()); err != nil {
+			t.Fatalf("missing counter: %v", err)
+		}
+		for want := int64(1); want <= 3; want++ {
+			if r, _ := s.Attempt(bg, "fail:{u}", "lock:{u}", clk.Now(), time.Minute, 3, time.Hour); !r.Admitted || r.Count != want {
+				t.Fatalf("attempt after unattempts = %+v, want count %d", r, want)
+			}
+		}
+	})
 	t.Run("AttemptWindow", func(t *testing.T) {
 		s, clk := newStore(t), newClock()
 		for range 2 {

@@ -3,6 +3,7 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"net/url"
@@ -58,6 +59,10 @@ type Config struct {
 	// Convex tokens and the base of the JWKS URL.
 	PublicURL  string `json:"publicUrl"`
 	ListenAddr string `json:"listenAddr"` // host:port the server binds
+	// AdminAddr is where /readyz (with details) and /metrics are served,
+	// loopback by default; "off" (or empty) serves them nowhere. The public
+	// listener keeps a bare /healthz.
+	AdminAddr string `json:"adminAddr"`
 	// AllowedOrigins may call the API with credentials (CORS) and pass the
 	// origin check of unsafe requests. Empty means the origin of PublicURL.
 	AllowedOrigins []string `json:"allowedOrigins"`
@@ -82,18 +87,25 @@ type Config struct {
 	VerifyKeyFiles         []string      `json:"verifyKeyFiles"`      // extra PEM keys published in the JWKS (rotation)
 	ConvexTokenTTL         time.Duration `json:"convexTokenTtl"`      // lifetime of gateway-signed Convex tokens
 
-	BcryptCost     int           `json:"bcryptCost"`         // cost of new hashes; lower stored costs are re-hashed
-	BcryptWorkers  int           `json:"bcryptWorkers"`      // concurrent bcrypt operations
-	BcryptMaxWait  time.Duration `json:"bcryptMaxWait"`      // wait for a bcrypt slot before 503
-	LockoutMax     int           `json:"lockoutMaxFailures"` // failures inside LockoutWindow that lock an account
-	LockoutWindow  time.Duration `json:"lockoutWindow"`      // failure-counting window
-	LockoutFor     time.Duration `json:"lockoutDuration"`    // how long a lock lasts
-	LoginRate      float64       `json:"loginRatePerMinute"` // per client IP
-	LoginBurst     int           `json:"loginBurst"`         // per client IP
-	APIRate        float64       `json:"apiRatePerSecond"`   // per client IP, all /api routes; 0 disables
-	APIBurst       int           `json:"apiBurst"`           // per client IP
-	RedisURL       Secret        `json:"redisUrl"`           // may hold a password; empty: in-memory state
-	BodyLimitBytes int64         `json:"bodyLimitBytes"`     // larger request bodies get 413
+	BcryptCost    int           `json:"bcryptCost"`         // cost of new hashes; lower stored costs are re-hashed
+	BcryptWorkers int           `json:"bcryptWorkers"`      // concurrent bcrypt operations
+	BcryptMaxWait time.Duration `json:"bcryptMaxWait"`      // wait for a bcrypt slot before 503
+	LockoutMax    int           `json:"lockoutMaxFailures"` // failures inside LockoutWindow that lock an account
+	LockoutWindow time.Duration `json:"lockoutWindow"`      // failure-counting window
+	LockoutFor    time.Duration `json:"lockoutDuration"`    // how long a lock lasts
+	LoginRate     float64       `json:"loginRatePerMinute"` // per client IP
+	LoginBurst    int           `json:"loginBurst"`         // per client IP
+	// LoginAccountRate and LoginAccountBurst limit login attempts per
+	// account, from every address together (beside the lockout).
+	LoginAccountRate  float64 `json:"loginAccountRatePerMinute"`
+	LoginAccountBurst int     `json:"loginAccountBurst"`
+	// MemoryStoreMaxSessions bounds the session records the in-memory state
+	// store holds (REDIS_URL empty); one user holds at most 20.
+	MemoryStoreMaxSessions int     `json:"memoryStoreMaxSessions"`
+	APIRate                float64 `json:"apiRatePerSecond"` // per client IP, all /api routes; 0 disables
+	APIBurst               int     `json:"apiBurst"`         // per client IP
+	RedisURL               Secret  `json:"redisUrl"`         // may hold a password; empty: in-memory state
+	BodyLimitBytes         int64   `json:"bodyLimitBytes"`   // larger request bodies get 413
 
 	// http.Server timeouts, and the graceful shutdown deadline.
 	ReadHeaderTimeout time.Duration `json:"readHeaderTimeout"`
@@ -107,6 +119,15 @@ type Config struct {
 	SecondaryQueue    int           `json:"secondaryQueue"`
 	SecondaryAttempts int           `json:"secondaryAttempts"`
 	SecondaryTimeout  time.Duration `json:"secondaryTimeout"` // per attempt
+
+	// AllowInsecure names the production guards to waive (outside dev the
+	// gateway refuses settings that are unsafe in production): "cookies"
+	// (SECURE_COOKIES=false with an https or non-loopback PUBLIC_URL),
+	// "secrets" (identical or low-entropy SESSION_SECRET / CSRF_SECRET),
+	// "proxies" (a TRUSTED_PROXIES range covering every address),
+	// "bcrypt-cost" (BCRYPT_COST below 10), "lockout" (LOCKOUT_MAX_FAILURES
+	// above 100), "dev-listen" (dev mode on a non-loopback LISTEN_ADDR).
+	AllowInsecure []string `json:"allowInsecure"`
 
 	LogLevel  string `json:"logLevel"`  // debug, info, warn, error
 	LogFormat string `json:"logFormat"` // json or console
@@ -124,6 +145,7 @@ func Defaults() Config {
 		BreakerOpenTimeout:      10 * time.Second,
 		IdentityMode:            IdentityJWT,
 		ListenAddr:              ":8080",
+		AdminAddr:               "127.0.0.1:9090",
 		PublicURL:               "http://localhost:8080",
 		ProtectedPrefixes:       []string{"/dashboard"},
 		SessionTTL:              7 * 24 * time.Hour,
@@ -139,6 +161,9 @@ func Defaults() Config {
 		LockoutFor:              15 * time.Minute,
 		LoginRate:               20,
 		LoginBurst:              10,
+		LoginAccountRate:        5,
+		LoginAccountBurst:       5,
+		MemoryStoreMaxSessions:  100000,
 		APIRate:                 50,
 		APIBurst:                100,
 		BodyLimitBytes:          1 << 20,
@@ -201,8 +226,16 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.ListenAddr); err != nil {
 		bad("LISTEN_ADDR", "must be host:port")
 	}
+	if c.AdminAddr != "" && c.AdminAddr != "off" {
+		if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil {
+			bad("ADMIN_ADDR", "must be host:port, or off")
+		}
+	}
 	for _, o := range c.AllowedOrigins {
-		if u, err := url.Parse(o); err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		if strings.Contains(o, "*") {
+			// One matcher for CORS and the CSRF origin check: exact origins.
+			bad("ALLOWED_ORIGINS", "%q: wildcards are not supported; list each origin", o)
+		} else if u, err := url.Parse(o); err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 			bad("ALLOWED_ORIGINS", "%q is not an origin (scheme://host[:port])", o)
 		}
 	}
@@ -269,11 +302,16 @@ func (c Config) Validate() error {
 	atLeast("BCRYPT_WORKERS", c.BcryptWorkers, 1)
 	atLeast("LOCKOUT_MAX_FAILURES", c.LockoutMax, 1)
 	atLeast("LOGIN_BURST", c.LoginBurst, 1)
+	atLeast("LOGIN_ACCOUNT_BURST", c.LoginAccountBurst, 1)
+	atLeast("MEMORY_STORE_MAX_SESSIONS", c.MemoryStoreMaxSessions, 100)
 	atLeast("SECONDARY_WORKERS", c.SecondaryWorkers, 1)
 	atLeast("SECONDARY_QUEUE", c.SecondaryQueue, 1)
 	atLeast("SECONDARY_ATTEMPTS", c.SecondaryAttempts, 1)
 	if c.LoginRate <= 0 {
 		bad("LOGIN_RATE", "must be positive")
+	}
+	if c.LoginAccountRate <= 0 {
+		bad("LOGIN_ACCOUNT_RATE", "must be positive")
 	}
 	if c.APIRate < 0 || (c.APIRate > 0 && c.APIBurst < 1) {
 		bad("API_RATE", "must be 0 (off) or positive with API_BURST ≥ 1")
@@ -286,6 +324,7 @@ func (c Config) Validate() error {
 			bad("REDIS_URL", "must be a redis:// or rediss:// URL") // never echo the value: it may hold a password
 		}
 	}
+	errs = append(errs, c.productionGuards()...)
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -297,6 +336,100 @@ func (c Config) Validate() error {
 		bad("LOG_FORMAT", "must be json or console")
 	}
 	return errors.Join(errs...)
+}
+
+// Production guards (AllowInsecure names).
+const (
+	InsecureCookies    = "cookies"
+	InsecureSecrets    = "secrets"
+	InsecureProxies    = "proxies"
+	InsecureBcryptCost = "bcrypt-cost"
+	InsecureLockout    = "lockout"
+	InsecureDevListen  = "dev-listen"
+)
+
+// productionGuards refuses, outside dev, the settings that are unsafe in
+// production, each unless ALLOW_INSECURE names it; and dev mode on a
+// non-loopback address (dev mode has ephemeral keys and demo accounts).
+func (c Config) productionGuards() []error {
+	allowed := map[string]bool{}
+	var errs []error
+	for _, a := range c.AllowInsecure {
+		switch a {
+		case InsecureCookies, InsecureSecrets, InsecureProxies, InsecureBcryptCost, InsecureLockout, InsecureDevListen:
+			allowed[a] = true
+		default:
+			errs = append(errs, fmt.Errorf("ALLOW_INSECURE: unknown guard %q (cookies, secrets, proxies, bcrypt-cost, lockout, dev-listen)", a))
+		}
+	}
+	refuse := func(guard, setting, format string, args ...any) {
+		if !allowed[guard] {
+			errs = append(errs, fmt.Errorf("%s: %s: refused (ALLOW_INSECURE=%s overrides)", setting, fmt.Sprintf(format, args...), guard))
+		}
+	}
+	if c.Dev {
+		// The default LISTEN_ADDR becomes 127.0.0.1:8080 in dev mode (New).
+		if host, _, err := net.SplitHostPort(c.ListenAddr); err == nil && !loopbackHost(host) && c.ListenAddr != Defaults().ListenAddr {
+			refuse(InsecureDevListen, "LISTEN_ADDR", "dev mode (ephemeral keys, demo accounts) on the non-loopback address %s", c.ListenAddr)
+		}
+		return errs
+	}
+	if !c.SecureCookies {
+		if u, err := url.Parse(c.PublicURL); err == nil && (u.Scheme == "https" || !loopbackHost(u.Hostname())) {
+			refuse(InsecureCookies, "SECURE_COOKIES", "false with PUBLIC_URL %s (cookies would travel without TLS or lose the __Host- prefix)", c.PublicURL)
+		}
+	}
+	if c.SessionSecret.IsSet() && c.SessionSecret == c.CSRFSecret {
+		refuse(InsecureSecrets, "CSRF_SECRET", "the same as SESSION_SECRET")
+	}
+	for _, s := range []struct {
+		setting string
+		v       Secret
+	}{{"SESSION_SECRET", c.SessionSecret}, {"CSRF_SECRET", c.CSRFSecret}} {
+		if len(s.v) >= 32 && lowEntropy(s.v.Reveal()) {
+			refuse(InsecureSecrets, s.setting, "low entropy (use e.g. openssl rand -hex 32)")
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if pr, err := ParseIPRange(p); err == nil && pr.Bits() == 0 {
+			refuse(InsecureProxies, "TRUSTED_PROXIES", "%s trusts every address to say who the client is", p)
+		}
+	}
+	if c.BcryptCost >= 4 && c.BcryptCost < 10 {
+		refuse(InsecureBcryptCost, "BCRYPT_COST", "%d is below 10", c.BcryptCost)
+	}
+	if c.LockoutMax > 100 {
+		refuse(InsecureLockout, "LOCKOUT_MAX_FAILURES", "%d guesses per window is no lockout", c.LockoutMax)
+	}
+	return errs
+}
+
+// loopbackHost reports whether host names the loopback interface.
+func loopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
+}
+
+// lowEntropy reports a secret that is not random-looking: fewer than 10
+// distinct bytes, or under 128 bits by its byte frequencies (a hex string
+// of 32 random bytes has about 256).
+func lowEntropy(s string) bool {
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	distinct, bits := 0, 0.0
+	for _, n := range counts {
+		if n > 0 {
+			distinct++
+			p := float64(n) / float64(len(s))
+			bits -= float64(n) * math.Log2(p)
+		}
+	}
+	return distinct < 10 || bits < 128
 }
 
 // ParseIPRange parses an IP ("10.0.0.1") or CIDR ("10.0.0.0/8") into a prefix.

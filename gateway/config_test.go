@@ -16,8 +16,8 @@ func validConfig() Config {
 	c := Defaults()
 	c.ConvexURL = "https://happy-animal-123.convex.cloud"
 	c.ConvexDeployKey = "prod:secret-deploy-key"
-	c.SessionSecret = Secret(strings.Repeat("s", 32))
-	c.CSRFSecret = Secret(strings.Repeat("c", 32))
+	c.SessionSecret = Secret(testSessionSecret)
+	c.CSRFSecret = Secret(testCSRFSecret)
 	c.SigningKeyFile = "/keys/signing.pem"
 	return c
 }

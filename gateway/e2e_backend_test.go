@@ -27,7 +27,7 @@ func TestE2EBackendNotConfigured(t *testing.T) {
 	if r.status != http.StatusServiceUnavailable || r.errCode(t) != "backend_not_configured" || !strings.Contains(string(r.body), "CONVEX_URL") {
 		t.Errorf("login: %d %s", r.status, r.body)
 	}
-	r = b.do(http.MethodGet, "/readyz", "", nil)
+	r = newAdmin(t, g).do(http.MethodGet, "/readyz", "", nil)
 	if r.status != http.StatusServiceUnavailable || !strings.Contains(string(r.body), "CONVEX_URL is not set") {
 		t.Errorf("readyz: %d %s", r.status, r.body)
 	}
@@ -54,7 +54,7 @@ func TestE2EBreakerOpensAndRecovers(t *testing.T) {
 	if after := len(callsTo(fb.Deployment, "auth:getUserByEmail")); after != before {
 		t.Errorf("open breaker let %d calls through", after-before)
 	}
-	if r := b.do(http.MethodGet, "/readyz", "", nil); !strings.Contains(string(r.body), "breaker open") {
+	if r := newAdmin(t, g).do(http.MethodGet, "/readyz", "", nil); !strings.Contains(string(r.body), "breaker open") {
 		t.Errorf("readyz: %s", r.body)
 	}
 	// Recovery: the breaker half-opens after its timeout and the next call closes it.
@@ -69,7 +69,7 @@ func TestE2EBreakerOpensAndRecovers(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	m := b.do(http.MethodGet, "/metrics", "", nil)
+	m := newAdmin(t, g).do(http.MethodGet, "/metrics", "", nil)
 	for _, want := range []string{
 		`convexgw_convex_breaker_transitions_total{to="open"} 1`,
 		`convexgw_convex_breaker_state 0`,

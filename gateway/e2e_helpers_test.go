@@ -20,6 +20,12 @@ import (
 
 const testDeployKey = "test:deploy-key"
 
+// Random-looking test secrets (the production guards refuse weak ones).
+const (
+	testSessionSecret = "bfce3533fe6ced0303215d2e629e720bd17474f7974b88ec9a2247d007e47c8c"
+	testCSRFSecret    = "566e31754886cac5e957b43efccdd6f80028601d89cf6918d18c7a16b6c57a1c"
+)
+
 // clock is a settable test clock.
 type clock struct {
 	mu sync.Mutex
@@ -123,14 +129,16 @@ var demoUsers = []testUser{
 // testConfig is a gateway config on a free loopback port against url.
 func testConfig(url string) Config {
 	c := Defaults()
-	c.ListenAddr = "127.0.0.1:0"
+	c.ListenAddr, c.AdminAddr = "127.0.0.1:0", "127.0.0.1:0"
 	c.ConvexURL = url
 	c.ConvexDeployKey = testDeployKey
 	c.IdentityMode = IdentityAdmin
-	c.SessionSecret = Secret(strings.Repeat("s", 32))
-	c.CSRFSecret = Secret(strings.Repeat("c", 32))
+	c.SessionSecret = Secret(testSessionSecret)
+	c.CSRFSecret = Secret(testCSRFSecret)
 	c.SecureCookies = false
 	c.BcryptCost = bcrypt.MinCost
+	c.AllowInsecure = []string{InsecureBcryptCost}       // fast hashes in tests
+	c.LoginAccountRate, c.LoginAccountBurst = 6000, 1000 // tests log one account in many times
 	c.BcryptWorkers = 2
 	c.ProtectedPrefixes = []string{"/dashboard"}
 	c.BreakerOpenTimeout = 10 * time.Second
@@ -164,6 +172,13 @@ type browser struct {
 	base string
 	c    *http.Client
 	csrf string
+}
+
+// newAdmin is a client of g's admin listener (/readyz, /metrics).
+func newAdmin(t *testing.T, g *Gateway) *browser {
+	b := newBrowser(t, g)
+	b.base = g.AdminURL()
+	return b
 }
 
 func newBrowser(t *testing.T, g *Gateway) *browser {

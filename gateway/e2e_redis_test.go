@@ -77,14 +77,14 @@ func TestE2ERedisSharedLockout(t *testing.T) {
 	if r := b2.login("admin@test.dev", "right-pass"); r.status != http.StatusTooManyRequests || r.errCode(t) != "account_locked" {
 		t.Errorf("other replica: %d %s", r.status, r.body)
 	}
-	if r := b2.do(http.MethodGet, "/readyz", "", nil); r.status != 200 || !strings.Contains(string(r.body), `"redis":{"ok":true`) {
+	if r := newAdmin(t, g2).do(http.MethodGet, "/readyz", "", nil); r.status != 200 || !strings.Contains(string(r.body), `"redis":{"ok":true`) {
 		t.Errorf("readyz: %d %s", r.status, r.body)
 	}
 	if os.Getenv("REDIS_URL") != "" {
 		return
 	}
 	stopRedis()
-	if r := b2.do(http.MethodGet, "/readyz", "", nil); r.status != 503 || !strings.Contains(string(r.body), "redis unreachable") {
+	if r := newAdmin(t, g2).do(http.MethodGet, "/readyz", "", nil); r.status != 503 || !strings.Contains(string(r.body), "redis unreachable") {
 		t.Errorf("readyz without redis: %d %s", r.status, r.body)
 	}
 }

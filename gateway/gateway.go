@@ -18,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/convexgw/convexgw/accounts"
+	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/routes"
 )
@@ -67,6 +68,8 @@ type Gateway struct {
 	started   bool
 	ln        net.Listener
 	srv       *http.Server
+	adminLn   net.Listener // nil when ADMIN_ADDR is off
+	adminSrv  *http.Server
 	served    chan struct{} // closed when Serve returns; serveErr is then set
 	serveErr  error
 	shutdown  sync.Once
@@ -75,6 +78,7 @@ type Gateway struct {
 	convex    *convexclient.Client
 	metrics   *Metrics
 	redis     *redis.Client
+	memStore  *auth.MemoryStore             // the state store when REDIS_URL is empty (metrics)
 	closers   []func(context.Context) error // dev backend, Redis: closed last, in reverse order
 	publicURL string
 	onStart   []func(url string)
@@ -146,11 +150,34 @@ func (g *Gateway) Start(ctx context.Context) error {
 	if g.cfg.Dev && g.cfg.PublicURL == Defaults().PublicURL {
 		g.publicURL = "http://" + ln.Addr().String()
 	}
-	handler, err := g.build(ctx)
+	var adminLn net.Listener
+	if g.cfg.AdminAddr != "" && g.cfg.AdminAddr != "off" {
+		if adminLn, err = lc.Listen(ctx, "tcp", g.cfg.AdminAddr); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("ADMIN_ADDR: listen on %s: %w", g.cfg.AdminAddr, err)
+		}
+	}
+	handler, admin, err := g.build(ctx)
 	if err != nil {
 		_ = ln.Close()
+		if adminLn != nil {
+			_ = adminLn.Close()
+		}
 		g.closeAll(context.Background())
 		return err
+	}
+	if adminLn != nil {
+		g.adminLn = adminLn
+		g.adminSrv = &http.Server{Handler: admin, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+			WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute,
+			ErrorLog: zap.NewStdLog(g.log.Named("admin.http").WithOptions(zap.IncreaseLevel(zap.WarnLevel)))}
+		srv := g.adminSrv
+		go func() {
+			if err := srv.Serve(adminLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				g.log.Error("admin listener stopped", zap.Error(err))
+			}
+		}()
+		g.log.Info("admin listening (/readyz, /metrics)", zap.String("addr", adminLn.Addr().String()))
 	}
 	g.ln, g.started = ln, true
 	g.srv = &http.Server{
@@ -190,6 +217,17 @@ func (g *Gateway) Addr() string {
 // URL is the base URL of the listening gateway, http://<Addr>.
 func (g *Gateway) URL() string { return "http://" + g.Addr() }
 
+// AdminURL is the base URL of the admin listener (/readyz, /metrics) after
+// Start, or "" when ADMIN_ADDR is off.
+func (g *Gateway) AdminURL() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.adminLn == nil {
+		return ""
+	}
+	return "http://" + g.adminLn.Addr().String()
+}
+
 // ConvexURL is the Convex deployment URL in use (the dev backend's in dev mode).
 func (g *Gateway) ConvexURL() string {
 	g.mu.Lock()
@@ -216,9 +254,12 @@ func (g *Gateway) Shutdown(ctx context.Context) error {
 
 func (g *Gateway) doShutdown(ctx context.Context) error {
 	g.mu.Lock()
-	srv, sec := g.srv, g.secondary
+	srv, sec, adminSrv := g.srv, g.secondary, g.adminSrv
 	g.mu.Unlock()
 	var errs []error
+	if adminSrv != nil {
+		defer func() { _ = adminSrv.Close() }() // last: readiness stays visible during the drain
+	}
 	if srv != nil {
 		if err := srv.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))

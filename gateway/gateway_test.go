@@ -11,8 +11,8 @@ import (
 func TestNewValidatesWithoutIO(t *testing.T) {
 	cfg := Defaults()
 	cfg.SigningKeyFile = "/does/not/exist.pem" // not read by New
-	cfg.SessionSecret = Secret(strings.Repeat("s", 32))
-	cfg.CSRFSecret = Secret(strings.Repeat("c", 32))
+	cfg.SessionSecret = Secret(testSessionSecret)
+	cfg.CSRFSecret = Secret(testCSRFSecret)
 	if _, err := New(cfg, Options{}); err != nil {
 		t.Fatalf("New read or rejected the key file: %v", err)
 	}
@@ -23,7 +23,7 @@ func TestNewValidatesWithoutIO(t *testing.T) {
 		t.Errorf("New = %v, want every problem", err)
 	}
 	// The missing key file surfaces at Start, naming the setting.
-	cfg.ListenAddr = "127.0.0.1:0"
+	cfg.ListenAddr, cfg.AdminAddr = "127.0.0.1:0", "127.0.0.1:0"
 	g, _ := New(cfg, Options{})
 	if err := g.Start(t.Context()); err == nil || !strings.Contains(err.Error(), "SIGNING_KEY_FILE") {
 		t.Errorf("Start = %v", err)

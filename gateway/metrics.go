@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
 )
 
@@ -114,4 +115,23 @@ func (m *Metrics) ObserveStateChange(_, to convexclient.State) {
 // Handler serves the Prometheus text exposition.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// ObserveMemoryStore exports the in-memory state store's budgets (used and
+// limit of counters, marks and session records, and writes refused when
+// full), so an operator sees a budget filling before logins fail.
+func (m *Metrics) ObserveMemoryStore(stats func() auth.MemoryStoreStats) {
+	gauge := func(name, help string, f func(auth.MemoryStoreStats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "convexgw_state_" + name, Help: help},
+			func() float64 { return f(stats()) })
+	}
+	m.reg.MustRegister(
+		gauge("sessions", "Session records held by the in-memory state store.", func(s auth.MemoryStoreStats) float64 { return float64(s.Sessions) }),
+		gauge("sessions_max", "MEMORY_STORE_MAX_SESSIONS.", func(s auth.MemoryStoreStats) float64 { return float64(s.MaxSessions) }),
+		gauge("entries", "Counters and rate-limit cells held by the in-memory state store.", func(s auth.MemoryStoreStats) float64 { return float64(s.Entries) }),
+		gauge("marks", "Locks and single-use values held by the in-memory state store.", func(s auth.MemoryStoreStats) float64 { return float64(s.Marks) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "convexgw_state_full_refusals_total",
+			Help: "Writes the in-memory state store refused because a budget was full."},
+			func() float64 { return float64(stats().FullRefusals) }),
+	)
 }

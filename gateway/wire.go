@@ -24,22 +24,22 @@ const sessionAudience = "convexgw-session"
 
 // build creates every component from the configuration. It is the only
 // place concrete types are wired together. Called by Start with g.mu held.
-func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
+func (g *Gateway) build(ctx context.Context) (public, admin http.Handler, err error) {
 	cfg, log, now := g.cfg, g.log, g.opts.Now
 
 	var client *convexclient.Client
 	var accts accounts.Accounts
 	exposure, err := g.exposure()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	store, err := g.stateStore()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tokens, err := g.convexTokens()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if cfg.Dev && g.opts.DevBackend != nil {
 		env := DevBackendEnv{Issuer: g.publicURL, Now: now, Logger: log}
@@ -48,7 +48,7 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 		}
 		url, key, err := g.startDevBackend(ctx, env)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		g.cfg.ConvexURL, g.cfg.ConvexDeployKey = url, Secret(key)
 		cfg = g.cfg
@@ -66,6 +66,9 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 		}, nil
 	})
 	g.convex = client
+	if g.memStore != nil {
+		g.metrics.ObserveMemoryStore(g.memStore.Stats)
+	}
 	if g.opts.Accounts != nil {
 		accts = g.opts.Accounts(client)
 	} else {
@@ -79,18 +82,25 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 		Store: store, Secure: cfg.SecureCookies, Now: now,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sessions: %w", err)
+		return nil, nil, fmt.Errorf("sessions: %w", err)
 	}
 	csrf, err := auth.NewCSRF([]byte(cfg.CSRFSecret.Reveal()))
 	if err != nil {
-		return nil, fmt.Errorf("csrf: %w", err)
+		return nil, nil, fmt.Errorf("csrf: %w", err)
 	}
 	limiter, err := auth.NewLimiter(store, map[string]auth.Policy{
-		routes.PolicyLogin: {Rate: cfg.LoginRate / 60, Burst: cfg.LoginBurst},
-		routes.PolicyAPI:   {Rate: max(cfg.APIRate, 1), Burst: max(cfg.APIBurst, 1)},
+		routes.PolicyLogin:        {Rate: cfg.LoginRate / 60, Burst: cfg.LoginBurst},
+		routes.PolicyLoginAccount: {Rate: cfg.LoginAccountRate / 60, Burst: cfg.LoginAccountBurst},
+		routes.PolicyAPI:          {Rate: max(cfg.APIRate, 1), Burst: max(cfg.APIBurst, 1)},
 	}, now)
 	if err != nil {
-		return nil, fmt.Errorf("rate limits: %w", err)
+		return nil, nil, fmt.Errorf("rate limits: %w", err)
+	}
+	guard, err := auth.NewLoginGuard(auth.LoginGuardConfig{Limiter: limiter,
+		Lockout: auth.NewLockout(store, auth.LockoutConfig{MaxFailures: cfg.LockoutMax, Window: cfg.LockoutWindow,
+			Duration: cfg.LockoutFor, Now: now})})
+	if err != nil {
+		return nil, nil, fmt.Errorf("login guard: %w", err)
 	}
 	origins := cfg.origins()
 	if !contains(origins, originOf(g.publicURL)) {
@@ -98,7 +108,7 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 	}
 	proxies, err := ipNets(cfg.TrustedProxies)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	api := routes.NewAPI(routes.Deps{
 		Logger: log, Convex: client, Accounts: accts, Exposure: exposure,
@@ -106,9 +116,7 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 		Passwords: auth.NewPasswords(auth.PasswordConfig{Cost: cfg.BcryptCost, PoolSize: cfg.BcryptWorkers,
 			MaxWait: cfg.BcryptMaxWait}),
 		Sessions: sessions, ConvexTokens: tokens, CSRF: csrf, Origins: auth.NewOriginPolicy(origins),
-		Lockout: auth.NewLockout(store, auth.LockoutConfig{MaxFailures: cfg.LockoutMax, Window: cfg.LockoutWindow,
-			Duration: cfg.LockoutFor, Now: now}),
-		Limiter: limiter, Secondary: g.secondary, Metrics: g.metrics, MetricsHandler: g.metrics.Handler(),
+		LoginGuard: guard, Limiter: limiter, Secondary: g.secondary, Metrics: g.metrics, MetricsHandler: g.metrics.Handler(),
 		Checks:         g.checks(client),
 		AllowedOrigins: origins, TrustedProxies: proxies, ProtectedPrefixes: cfg.ProtectedPrefixes,
 		BodyLimit: cfg.BodyLimitBytes, HSTS: cfg.SecureCookies && len(g.publicURL) > 8 && g.publicURL[:8] == "https://",
@@ -120,7 +128,7 @@ func (g *Gateway) build(ctx context.Context) (http.Handler, error) {
 	}
 	h := api.Handler(apps...)
 	g.secondary.Start() // last: nothing after it can fail and leave workers behind
-	return h, nil
+	return h, api.AdminHandler(), nil
 }
 
 // exposure is what the passthrough serves: PASSTHROUGH_EXPOSE and the
@@ -200,7 +208,9 @@ func (g *Gateway) checkBindings(spec *functionSpec, regs ...*convexclient.Regist
 // first use), else a memory store.
 func (g *Gateway) stateStore() (auth.Store, error) {
 	if !g.cfg.RedisURL.IsSet() {
-		return auth.NewMemoryStore(auth.MemoryStoreConfig{Now: g.opts.Now}), nil
+		ms := auth.NewMemoryStore(auth.MemoryStoreConfig{Now: g.opts.Now, MaxSessions: g.cfg.MemoryStoreMaxSessions})
+		g.memStore = ms
+		return ms, nil
 	}
 	opt, err := redis.ParseURL(g.cfg.RedisURL.Reveal())
 	if err != nil {

@@ -57,12 +57,12 @@ type OriginChecker interface {
 	Check(method, origin, referer, secFetchSite string) error
 }
 
-// Lockout regulates failed logins per account and IP (auth.Lockout). Check
-// fails with an error matching auth.ErrLocked (a *auth.LockedError) while locked.
-type Lockout interface {
-	Check(ctx context.Context, account, ip string) error
-	Fail(ctx context.Context, account, ip string) error
-	Succeed(ctx context.Context, account, ip string) error
+// LoginGuard admits login attempts (auth.LoginGuard): the per-IP and
+// per-account rate limits and the lockout, counted atomically before the
+// password is checked. Begin fails with *auth.RateLimitError,
+// *auth.LockedError, or an error matching auth.ErrStore.
+type LoginGuard interface {
+	Begin(ctx context.Context, account, ip string) (*auth.Attempt, error)
 }
 
 // RateLimiter applies a named policy to a key (auth.Limiter; keys are
@@ -98,9 +98,10 @@ type Deps struct {
 	ConvexTokens *auth.ConvexTokens // nil: no /api/auth/token, no JWKS (admin mode only)
 	CSRF         CSRF               // required (auth.CSRF)
 	Origins      OriginChecker      // required (auth.OriginPolicy)
-	Lockout      Lockout            // required (auth.Lockout)
-	// Limiter holds the policies PolicyLogin and (optionally) PolicyAPI.
-	Limiter RateLimiter // required
+	// LoginGuard admits login attempts (limits and lockout); required.
+	LoginGuard LoginGuard
+	// Limiter holds the policy PolicyAPI (used when APIRateLimit is set).
+	Limiter RateLimiter
 
 	Secondary      Secondary    // nil: secondary work runs inline in a goroutine-free no-op (dropped)
 	Metrics        Metrics      // nil: no metrics
@@ -119,8 +120,9 @@ type Deps struct {
 
 // Rate-limit policy names the Limiter must know.
 const (
-	PolicyLogin = auth.PolicyLoginIP
-	PolicyAPI   = auth.PolicyAPIIP
+	PolicyLogin        = auth.PolicyLoginIP
+	PolicyLoginAccount = auth.PolicyLoginAccount
+	PolicyAPI          = auth.PolicyAPIIP
 )
 
 // API is the set of HTTP handlers. Build it with NewAPI; it is safe for

@@ -2,11 +2,10 @@ package routes
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -48,22 +47,28 @@ func errInvalidCredentials(cause error) *Error {
 		Message: "Invalid email or password.", Err: cause}
 }
 
-// readLoginRequest decodes and validates the login body strictly (unknown
-// fields refused) and normalises the email (trimmed, lower-cased).
+// readLoginRequest decodes and validates the login body strictly: the
+// Content-Type must be application/json (a cross-site HTML form cannot send
+// it without a CORS preflight), one JSON object, no unknown or repeated
+// keys (the duplicated-key trick of text/plain form CSRF), and normalises
+// the email (trimmed, lower-cased).
 func readLoginRequest(c echo.Context) (loginRequest, error) {
 	var req loginRequest
-	dec := json.NewDecoder(c.Request().Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
-			return req, err
-		}
-		return req, &Error{Status: http.StatusBadRequest, Code: CodeInvalidRequest,
-			Message: "The request body must be a JSON object with email and password.", Err: err}
+	body, err := ReadJSONBody(c)
+	if err != nil {
+		return req, err
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	v, errs := loginBody.Decode(body)
+	if errs != nil {
 		return req, &Error{Status: http.StatusBadRequest, Code: CodeInvalidRequest,
-			Message: "The request body must hold one JSON object."}
+			Message: "The request body must be a JSON object with email and password.", Fields: errs}
+	}
+	in := v.Interface().(*loginJSON)
+	if in.Email != nil {
+		req.Email = *in.Email
+	}
+	if in.Password != nil {
+		req.Password = *in.Password
 	}
 	req.Email = strings.ToLower(strings.TrimSpace(req.Email))
 	fields := map[string]string{}
@@ -85,15 +90,54 @@ func readLoginRequest(c echo.Context) (loginRequest, error) {
 	return req, nil
 }
 
-// login implements POST /api/auth/login: validate → per-IP limit → lockout →
-// Accounts.FindByEmail (an internal Convex query, deploy key) → bcrypt in
-// the bounded pool → one generic 401 → session + CSRF cookies → the
-// after-login mutations on the secondary runner. Every refusal logs its
-// reason at info level (masked email); the client gets the one generic 401.
+// loginJSON is the login body as decoded: presence is checked after, with
+// the other rules.
+type loginJSON struct {
+	Email    *string `json:"email"`
+	Password *string `json:"password"`
+}
+
+// loginBody is the spec of the login body: only email and password, once each.
+var loginBody = mustBodySpec[loginJSON]()
+
+func mustBodySpec[T any]() *BodySpec {
+	s, err := NewBodySpec(reflect.TypeFor[T](), false, "")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// login implements POST /api/auth/login, in this order:
+//
+//  1. the body, strictly (readLoginRequest), and the origin / Fetch-Metadata
+//     policy: a cross-site page cannot sign anyone in (login CSRF);
+//  2. LoginGuard.Begin: per-IP and per-account rate limits, then the
+//     attempt counted for the account, atomically, before any password is
+//     checked, so parallel guesses never check more than the limit;
+//  3. Accounts.FindByEmail (an internal Convex query, with the deploy key);
+//  4. bcrypt in the bounded pool, at the same cost whatever the account:
+//     unknown accounts compare against a dummy hash, inactive ones waste a
+//     comparison, cheaper stored hashes are padded to the configured cost;
+//  5. the one generic 401 for every failure, and a lock found after the
+//     check (Attempt.Succeed) is a failure too, so a lock never confirms a
+//     right password; a locked account refused in step 2 spends the same
+//     comparison before its 429, so its timing class is a failure's;
+//  6. a new session (a session cookie sent with the login is revoked:
+//     sessions rotate), the CSRF cookie, and the after-login mutations on
+//     the secondary runner.
+//
+// Every refusal logs its reason at info level (masked email).
 func (a *API) login(c echo.Context) error {
 	outcome := "error"
 	defer func() { a.loginOutcome(outcome) }()
 
+	r := c.Request()
+	if err := a.d.Origins.Check(r.Method, r.Header.Get(echo.HeaderOrigin), r.Referer(), r.Header.Get("Sec-Fetch-Site")); err != nil {
+		outcome = "csrf_failed"
+		return &Error{Status: http.StatusForbidden, Code: CodeCSRFFailed,
+			Message: "Sign-in is only accepted from the app's own pages.", Err: err}
+	}
 	req, err := readLoginRequest(c)
 	if err != nil {
 		outcome = "invalid_request"
@@ -105,70 +149,80 @@ func (a *API) login(c echo.Context) error {
 		a.log.Info("login refused", zap.String("request_id", RequestIDFrom(ctx)), zap.String("reason", reason),
 			zap.String("email", auth.MaskEmail(req.Email)), zap.String("remote_ip", ip))
 	}
-	if a.d.Accounts == nil {
+	if a.d.Accounts == nil || a.d.LoginGuard == nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeBackendNotConfigured,
 			Message: "Sign-in is not configured."}
 	}
-	if err := a.allow(ctx, PolicyLogin, ip); err != nil {
+	attempt, err := a.d.LoginGuard.Begin(ctx, req.Email, ip)
+	switch {
+	case errors.Is(err, auth.ErrRateLimited):
 		outcome = "rate_limited"
 		refused("rate_limited")
-		return err
-	}
-	if err := a.d.Lockout.Check(ctx, req.Email, ip); err != nil {
-		if errors.Is(err, auth.ErrLocked) {
-			outcome = "locked"
-			refused("locked")
+		return err // *auth.RateLimitError → 429 rate_limited + Retry-After
+	case errors.Is(err, auth.ErrLocked):
+		outcome = "locked"
+		refused("locked")
+		if werr := a.d.Passwords.Waste(ctx, req.Password); errors.Is(werr, auth.ErrBusy) {
+			return werr
 		}
-		return err // *LockedError → 429 account_locked + Retry-After
+		return err // *auth.LockedError → 429 account_locked + Retry-After
+	case err != nil:
+		return err // the state store failed: 503 state_unavailable, never let through
 	}
 	user, err := a.d.Accounts.FindByEmail(ctx, req.Email)
 	if err != nil {
-		return fmt.Errorf("look up user: %w", err)
+		return a.release(ctx, attempt, fmt.Errorf("look up user: %w", err))
 	}
-	hash := ""
-	if user != nil {
-		hash = user.PasswordHash
-	}
-	needsRehash, err := a.d.Passwords.Verify(ctx, hash, req.Password) // unknown user: dummy compare
+	var needsRehash bool
 	reason := "wrong_password"
 	switch {
 	case user == nil:
 		reason = "unknown_account"
+		_, err = a.d.Passwords.Verify(ctx, "", req.Password) // the dummy comparison
+	case !user.Active:
+		reason = "inactive"
+		err = a.d.Passwords.Waste(ctx, req.Password) // no oracle on an inactive account's password
 	case user.PasswordHash == "":
 		reason = "no_password"
-	case err == nil && !user.Active:
-		reason, err = "inactive", auth.ErrInvalidCredentials
+		_, err = a.d.Passwords.Verify(ctx, "", req.Password)
+	default:
+		needsRehash, err = a.d.Passwords.Verify(ctx, user.PasswordHash, req.Password)
+	}
+	if err == nil {
+		err = attempt.Succeed(ctx)
+		switch {
+		case errors.Is(err, auth.ErrLocked):
+			reason, err = "locked_during_check", errors.Join(auth.ErrInvalidCredentials, err)
+		case err != nil:
+			return err // state store
+		}
 	}
 	if err != nil {
 		if !errors.Is(err, auth.ErrInvalidCredentials) {
 			if errors.Is(err, auth.ErrBusy) {
 				outcome = "busy"
 			}
-			return err
+			if errors.Is(err, auth.ErrStore) {
+				return err // Succeed could not read or clear the lock
+			}
+			return a.release(ctx, attempt, err) // the pool was full: nothing was checked
 		}
+		_ = attempt.Fail(ctx)
 		outcome = "invalid_credentials"
-		if ferr := a.d.Lockout.Fail(ctx, req.Email, ip); ferr != nil && !errors.Is(ferr, auth.ErrLocked) {
-			a.log.Warn("recording login failure", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(ferr))
-		}
 		refused(reason)
 		return errInvalidCredentials(err)
 	}
-	// Parallel guesses all pass the first check while the pool works through
-	// them; whichever lands after the failures that locked the account must
-	// not sign in, or a burst would get more than MaxFailures tries.
-	if err := a.d.Lockout.Check(ctx, req.Email, ip); err != nil {
-		if errors.Is(err, auth.ErrLocked) {
-			outcome = "locked"
-			refused("locked")
+	if old := a.sessionFromCookie(c); old != nil {
+		// Rotate: a session fixed before sign-in (or a previous sign-in on
+		// this browser) ends here.
+		if err := a.d.Sessions.Revoke(ctx, *old); err != nil {
+			a.log.Warn("revoking the previous session at login", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
 		}
-		return err
 	}
-	if err := a.d.Lockout.Succeed(ctx, req.Email, ip); err != nil {
-		a.log.Warn("clearing login failures", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
-	}
-	token, sess, err := a.d.Sessions.Issue(ctx, auth.SessionUser{UserID: user.ID, Role: user.Role, Name: user.Name, Email: user.Email})
+	token, sess, err := a.d.Sessions.Start(ctx, auth.SessionUser{UserID: user.ID, Role: user.Role, Name: user.Name, Email: user.Email},
+		auth.ClientInfo{IP: ip, UserAgent: r.UserAgent()})
 	if err != nil {
-		return fmt.Errorf("issue session: %w", err)
+		return fmt.Errorf("start session: %w", err)
 	}
 	csrf := a.setSessionCookies(c, token, sess)
 	a.afterLogin(ctx, user.ID, req.Password, needsRehash)
@@ -177,6 +231,16 @@ func (a *API) login(c echo.Context) error {
 		zap.String("email", auth.MaskEmail(req.Email)))
 	return c.JSON(http.StatusOK, sessionResponse{User: publicUser{ID: user.ID, Email: user.Email, Name: user.Name, Role: user.Role},
 		CSRFToken: csrf, ExpiresAt: sess.ExpiresAt.UTC()})
+}
+
+// release takes back an attempt whose password was never checked (the
+// lookup failed, the pool was full), so an outage does not lock users out,
+// and returns err.
+func (a *API) release(ctx context.Context, attempt *auth.Attempt, err error) error {
+	if rerr := attempt.Release(context.WithoutCancel(ctx)); rerr != nil {
+		a.log.Warn("taking back a login attempt", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(rerr))
+	}
+	return err
 }
 
 // afterLogin hands the login record and, for a hash below the configured
@@ -211,7 +275,26 @@ func ignoreUnsupported(err error) error {
 	return err
 }
 
-// logout implements POST /api/auth/logout: revoke the session, clear cookies.
+// clearCookiesOnError makes a route clear the session and CSRF cookies when
+// the state store fails (logout: when the store cannot revoke the session,
+// or cannot even check it, the browser still drops its cookies). Other
+// failures (a CSRF refusal) leave them: a cross-site page must not be able
+// to sign anyone out.
+func (a *API) clearCookiesOnError(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if errors.Is(err, auth.ErrStore) && !c.Response().Committed {
+			c.SetCookie(a.d.Sessions.ClearCookie())
+			c.SetCookie(a.d.Sessions.ClearCSRFCookie())
+		}
+		return err
+	}
+}
+
+// logout implements POST /api/auth/logout: revoke the session, clear the
+// cookies. The route's clearCookiesOnError clears them even when the
+// revocation fails (the answer is then 503 state_unavailable: the session
+// itself is still live and the client should try again).
 func (a *API) logout(c echo.Context) error {
 	sess := a.session(c)
 	if err := a.d.Sessions.Revoke(c.Request().Context(), *sess); err != nil {

@@ -15,12 +15,15 @@ const tokenReuseMargin = time.Minute
 // tokenCacheMax bounds the cache (see ttlCache).
 const tokenCacheMax = 10000
 
-// tokenCache keeps one gateway-signed Convex JWT per user: signing (RSA
-// especially) per request is too slow. Safe for concurrent use.
+// tokenCache keeps one gateway-signed Convex JWT per session: signing (RSA
+// especially) per request is too slow. Tokens carry the session id ("sid"),
+// so the passthrough refuses those of a revoked session, and one session's
+// logout never leaves a token of another session in use. Safe for
+// concurrent use.
 type tokenCache struct {
 	tokens *auth.ConvexTokens
 	now    func() time.Time
-	m      *ttlCache[string, cachedToken] // by user id; entries end tokenReuseMargin before exp
+	m      *ttlCache[string, cachedToken] // by session id; entries end tokenReuseMargin before exp
 }
 
 type cachedToken struct {
@@ -47,9 +50,9 @@ func (tc *tokenCache) credential(p *Principal) (convexclient.Credential, error) 
 }
 
 func (tc *tokenCache) entry(p *Principal) (cachedToken, error) {
-	u := auth.TokenUser{Subject: p.UserID, Name: p.Name, Email: p.Email, Role: p.Role}
+	u := auth.TokenUser{Subject: p.UserID, Name: p.Name, Email: p.Email, Role: p.Role, SessionID: p.SessionID}
 	now := tc.now()
-	if ct, ok := tc.m.get(p.UserID, now); ok && ct.user == u {
+	if ct, ok := tc.m.get(p.SessionID, now); ok && ct.user == u {
 		return ct, nil
 	}
 	tok, exp, err := tc.tokens.Issue(u)
@@ -57,6 +60,6 @@ func (tc *tokenCache) entry(p *Principal) (cachedToken, error) {
 		return cachedToken{}, fmt.Errorf("issue convex token: %w", err)
 	}
 	ct := cachedToken{token: tok, exp: exp, user: u, cred: convexclient.UserToken(tok)}
-	tc.m.put(p.UserID, ct, exp.Add(-tokenReuseMargin), now)
+	tc.m.put(p.SessionID, ct, exp.Add(-tokenReuseMargin), now)
 	return ct, nil
 }

@@ -55,6 +55,7 @@ const (
 	CodeBackendUnavailable   = "backend_unavailable"
 	CodeBackendTimeout       = "backend_timeout"
 	CodeBackendError         = "backend_error"
+	CodeStateUnavailable     = "state_unavailable"
 	CodeInternal             = "internal_error"
 )
 

@@ -31,7 +31,7 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := testDeps(t)
 			d.Checks = tt.checks
-			h := NewAPI(d).Handler()
+			h := NewAPI(d).AdminHandler()
 			if w := serve(h, httptest.NewRequest(http.MethodGet, "/healthz", nil)); w.Code != 200 {
 				t.Errorf("healthz = %d", w.Code)
 			}
@@ -58,11 +58,28 @@ func TestHealthAndReadiness(t *testing.T) {
 
 func TestMetricsEndpoint(t *testing.T) {
 	d := testDeps(t)
-	if w := serve(NewAPI(d).Handler(), httptest.NewRequest(http.MethodGet, "/metrics", nil)); w.Code != 404 {
+	if w := serve(NewAPI(d).AdminHandler(), httptest.NewRequest(http.MethodGet, "/metrics", nil)); w.Code != 404 {
 		t.Errorf("no handler: %d", w.Code)
 	}
 	d.MetricsHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("m 1\n")) })
-	if w := serve(NewAPI(d).Handler(), httptest.NewRequest(http.MethodGet, "/metrics", nil)); w.Code != 200 || w.Body.String() != "m 1\n" {
+	if w := serve(NewAPI(d).AdminHandler(), httptest.NewRequest(http.MethodGet, "/metrics", nil)); w.Code != 200 || w.Body.String() != "m 1\n" {
 		t.Errorf("metrics: %d %q", w.Code, w.Body)
+	}
+}
+
+// TestOperationsOffThePublicListener (issue 12, defect 6): readiness
+// details and metrics are not public; the public listener keeps /healthz.
+func TestOperationsOffThePublicListener(t *testing.T) {
+	d := testDeps(t)
+	d.MetricsHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("m 1\n")) })
+	d.Checks = []Check{{Name: "convex", Fn: func(context.Context) (string, error) { return "breaker closed", nil }}}
+	h := NewAPI(d).Handler()
+	for _, path := range []string{"/readyz", "/metrics"} {
+		if w := serve(h, httptest.NewRequest(http.MethodGet, path, nil)); w.Code != 404 {
+			t.Errorf("public %s: %d %s", path, w.Code, w.Body)
+		}
+	}
+	if w := serve(h, httptest.NewRequest(http.MethodGet, "/healthz", nil)); w.Code != 200 || w.Body.String() != "{\"status\":\"ok\"}\n" {
+		t.Errorf("public /healthz: %d %s", w.Code, w.Body)
 	}
 }

@@ -30,8 +30,13 @@ func testDeps(t *testing.T) Deps {
 		t.Fatal(err)
 	}
 	lim, err := auth.NewLimiter(store, map[string]auth.Policy{
-		PolicyLogin: {Rate: 1, Burst: 5}, PolicyAPI: {Rate: 100, Burst: 100},
+		PolicyLogin: {Rate: 1, Burst: 5}, PolicyLoginAccount: {Rate: 1, Burst: 50}, PolicyAPI: {Rate: 100, Burst: 100},
 	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guard, err := auth.NewLoginGuard(auth.LoginGuardConfig{Limiter: lim,
+		Lockout: auth.NewLockout(store, auth.LockoutConfig{MaxFailures: 5})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +46,7 @@ func testDeps(t *testing.T) Deps {
 		PublicURL: "http://gw.test",
 		Passwords: auth.NewPasswords(auth.PasswordConfig{Cost: 4}),
 		Sessions:  sessions, CSRF: csrf, Origins: auth.NewOriginPolicy([]string{"http://gw.test"}),
-		Lockout: auth.NewLockout(store, auth.LockoutConfig{}), Limiter: lim,
+		LoginGuard: guard, Limiter: lim,
 		AllowedOrigins: []string{"http://app.test"}, BodyLimit: 1024,
 		ProtectedPrefixes: []string{"/dashboard"},
 	}

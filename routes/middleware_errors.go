@@ -83,7 +83,7 @@ func clientGone(c echo.Context, err error) bool {
 
 // logError logs a 5xx answer with its cause, once; other answers at debug.
 func logError(log *zap.Logger, rid string, status int, code string, err error) {
-	if status >= 500 && !failingFast(code) {
+	if status >= 500 && !failingFast(code, err) {
 		log.Error("request failed", zap.String("request_id", rid), zap.String("code", code),
 			zap.Int("status", status), zap.Error(err))
 	} else if ce := log.Check(zap.DebugLevel, "request refused"); ce != nil {
@@ -96,8 +96,12 @@ func logError(log *zap.Logger, rid string, status int, code string, err error) {
 // breaker and /readyz report the outage once, the access log counts the
 // answers, and an error line per request would flood the log and slow the
 // fast path down exactly when it must stay fast.
-func failingFast(code string) bool {
-	return code == CodeBackendUnavailable || code == CodeBackendNotConfigured || code == CodeBusy
+//
+// The same holds for a state store whose breaker is open
+// (auth.ErrStoreUnavailable); other store failures are logged.
+func failingFast(code string, err error) bool {
+	return code == CodeBackendUnavailable || code == CodeBackendNotConfigured || code == CodeBusy ||
+		(code == CodeStateUnavailable && errors.Is(err, auth.ErrStoreUnavailable))
 }
 
 // retryAfterSeconds renders d as whole seconds, rounded up, at least 1.
@@ -146,7 +150,15 @@ func publicError(err error) *Error {
 func authError(err error) (*Error, bool) {
 	var busy *auth.BusyError
 	var locked *auth.LockedError
+	var limited *auth.RateLimitError
 	switch {
+	case errors.Is(err, auth.ErrStore):
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeStateUnavailable,
+			Message:    "The service cannot check sessions and limits right now; try again shortly.",
+			RetryAfter: 2 * time.Second, Err: err}, true
+	case errors.As(err, &limited):
+		return &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited,
+			Message: "Too many requests; slow down.", RetryAfter: max(limited.RetryAfter, time.Second), Err: err}, true
 	case errors.As(err, &busy):
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeBusy,
 			Message: "The server is busy; try again shortly.", RetryAfter: busy.RetryAfter}, true

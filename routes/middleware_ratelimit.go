@@ -1,8 +1,6 @@
 package routes
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -11,26 +9,6 @@ import (
 
 	"github.com/convexgw/convexgw/auth"
 )
-
-// allow applies policy to the client IP: nil when allowed, a 429
-// rate_limited *Error with Retry-After when not. A failing state store
-// fails open for the general API policy (logged) and closed for login.
-func (a *API) allow(ctx context.Context, policy, ip string) error {
-	d, err := a.d.Limiter.Allow(ctx, policy, auth.ClientKey(ip))
-	if err != nil {
-		if policy == PolicyLogin {
-			return fmt.Errorf("rate limit %s: %w", policy, err)
-		}
-		a.log.Warn("rate limiter failed open", zap.String("policy", policy),
-			zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
-		return nil
-	}
-	if !d.Allowed {
-		return &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited,
-			Message: "Too many requests; slow down.", RetryAfter: d.RetryAfter}
-	}
-	return nil
-}
 
 // apiLimit applies PolicyAPI per client IP to a route (when enabled) and
 // reports the remaining budget.

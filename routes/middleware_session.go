@@ -11,15 +11,22 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
 
+	"github.com/convexgw/convexgw/accounts"
 	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // HeaderCSRF carries the CSRF token on unsafe requests.
 const HeaderCSRF = "X-CSRF-Token"
 
 // loadSession verifies the session cookie, if any, and stores the Principal
-// and the auth.Session in the context. A sliding session past its refresh age
-// gets a new cookie. An invalid cookie is treated as no session.
+// and the auth.Session in the context. An invalid, expired or revoked
+// cookie is treated as no session; a state store that cannot answer is
+// not (503 state_unavailable: signing everyone out during a Redis outage
+// would be wrong). When the session is old enough to slide, the user is
+// read again from the accounts contract first: a deactivated or deleted
+// user loses every session there and then, and a changed role, name or
+// email goes into the new token (within one SESSION_REFRESH_AFTER).
 func (a *API) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if c.Get(sessionKey) != nil {
@@ -32,22 +39,91 @@ func (a *API) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := c.Request().Context()
 		sess, err := a.verifySession(ctx, ck.Value)
 		if err != nil {
+			if errors.Is(err, auth.ErrStore) {
+				return err
+			}
 			if ce := a.log.Check(zap.DebugLevel, "session refused"); ce != nil {
 				ce.Write(zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
 			}
 			return next(c)
 		}
-		tok, fresh, refreshed, err := a.d.Sessions.Refresh(ctx, sess)
-		switch {
-		case err != nil:
-			a.log.Warn("session refresh failed", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(err))
-		case refreshed:
-			sess = fresh
-			a.setSessionCookies(c, tok, sess)
+		if a.d.Sessions.RefreshDue(sess) {
+			var ok bool
+			if sess, ok, err = a.slide(c, sess); err != nil {
+				return err
+			} else if !ok {
+				return next(c) // the user may no longer sign in: no session
+			}
 		}
 		a.setSession(c, sess)
 		return next(c)
 	}
+}
+
+// slide refreshes a session that is due: it re-reads the user, ends every
+// session of a user who may no longer sign in (ok false), and otherwise
+// issues the new token with the current claims. When the accounts contract
+// cannot answer (Convex down), the session goes on with its old claims
+// until the next request: an outage must not sign anyone out.
+func (a *API) slide(c echo.Context, sess auth.Session) (auth.Session, bool, error) {
+	ctx := c.Request().Context()
+	rid := zap.String("request_id", RequestIDFrom(ctx))
+	var updated *auth.SessionUser
+	if a.d.Accounts != nil {
+		u, err := a.reloadUser(convexclient.WithRequestID(ctx, RequestIDFrom(ctx)), sess)
+		switch {
+		case err != nil:
+			a.log.Warn("re-reading the user for a session refresh", rid, zap.Error(err))
+			return sess, true, nil
+		case u == nil || !u.Active || u.ID != sess.UserID:
+			if _, err := a.d.Sessions.RevokeAll(ctx, sess.UserID); err != nil {
+				return sess, false, err
+			}
+			a.log.Info("sessions ended: the user may no longer sign in", rid, zap.String("user_id", sess.UserID))
+			c.SetCookie(a.d.Sessions.ClearCookie())
+			c.SetCookie(a.d.Sessions.ClearCSRFCookie())
+			return sess, false, nil
+		default:
+			updated = &auth.SessionUser{UserID: u.ID, Role: u.Role, Name: u.Name, Email: u.Email}
+		}
+	}
+	tok, fresh, refreshed, err := a.d.Sessions.RefreshWith(ctx, sess, updated)
+	switch {
+	case errors.Is(err, auth.ErrStore):
+		return sess, false, err
+	case err != nil:
+		a.log.Info("session refresh refused", rid, zap.Error(err))
+		return sess, false, nil
+	case refreshed:
+		a.setSessionCookies(c, tok, fresh)
+		return fresh, true, nil
+	}
+	return sess, true, nil
+}
+
+// reloadUser reads the session's user again: by id when the accounts
+// contract offers FindByID, else by the session's email.
+func (a *API) reloadUser(ctx context.Context, sess auth.Session) (*accounts.Account, error) {
+	if byID, ok := a.d.Accounts.(interface {
+		FindByID(ctx context.Context, id string) (*accounts.Account, error)
+	}); ok {
+		return byID.FindByID(ctx, sess.UserID)
+	}
+	return a.d.Accounts.FindByEmail(ctx, sess.Email)
+}
+
+// sessionFromCookie returns the valid session of the request's cookie, or
+// nil (login uses it to rotate sessions).
+func (a *API) sessionFromCookie(c echo.Context) *auth.Session {
+	ck, err := c.Cookie(a.d.Sessions.CookieName())
+	if err != nil || ck.Value == "" {
+		return nil
+	}
+	sess, err := a.verifySession(c.Request().Context(), ck.Value)
+	if err != nil {
+		return nil
+	}
+	return &sess
 }
 
 // sessionCacheTTL bounds how long a verified session token is remembered;

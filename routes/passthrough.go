@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
 )
 
@@ -96,9 +97,9 @@ func (a *API) passthrough(c echo.Context, kind convexclient.Kind, tv *tokenVerif
 			"Invalid function path: " + strconv.Quote(call.Path), ""}
 	}
 	format, badFormat := resolveFormat(call.Format, run, req.Header.Get("Convex-Client"))
-	ctx, herr := a.passthroughCtx(c, authz, tv)
-	if herr != nil {
-		return herr
+	ctx, err := a.passthroughCtx(c, authz, tv)
+	if err != nil {
+		return err
 	}
 	rid := passthroughRequestID(c)
 	ctx = convexclient.WithRequestID(ctx, rid)
@@ -162,7 +163,11 @@ func parseAuthorization(h string) (authorization, *convexHTTPError) {
 // credential: from a verified gateway-issued bearer token, else from the
 // session (CSRF token or same-origin required), else anonymous. It never
 // falls back to the client's default (possibly admin) credential.
-func (a *API) passthroughCtx(c echo.Context, authz authorization, tv *tokenVerifier) (context.Context, *convexHTTPError) {
+//
+// A bearer token must belong to a live session (its "sid" claim): the
+// tokens of a session that signed out or was revoked are refused, even
+// before they expire.
+func (a *API) passthroughCtx(c echo.Context, authz authorization, tv *tokenVerifier) (context.Context, error) {
 	ctx := c.Request().Context()
 	if authz.bearer != "" {
 		if tv == nil {
@@ -177,11 +182,18 @@ func (a *API) passthroughCtx(c echo.Context, authz authorization, tv *tokenVerif
 			}
 			return nil, &e
 		}
+		if err := a.d.Sessions.CheckID(ctx, claims.Subject, claims.SessionID); err != nil {
+			if errors.Is(err, auth.ErrStore) {
+				return nil, err
+			}
+			e := errInvalidJWT()
+			return nil, &e
+		}
 		if a.d.IdentityMode == IdentityJWT {
 			// Forward the caller's own token: Convex verifies it again.
 			return convexclient.WithCredential(ctx, convexclient.UserToken(authz.bearer)), nil
 		}
-		p := &Principal{UserID: claims.Subject, Role: claims.Role, Name: claims.Name, Email: claims.Email}
+		p := &Principal{UserID: claims.Subject, Role: claims.Role, Name: claims.Name, Email: claims.Email, SessionID: claims.SessionID}
 		return convexclient.WithCredential(ctx, convexclient.ActingAs(a.identity(p))), nil
 	}
 	if sess := a.session(c); sess != nil {

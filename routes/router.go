@@ -148,6 +148,18 @@ func ConvexFrom(c echo.Context) *convexclient.Client {
 	return nil
 }
 
+// JSON writes v as the answer to c, as c.JSON does (encoding/json), except
+// that a value encoding/json refuses (a non-finite float a Convex function
+// returned) is written in Convex's clean JSON export ("NaN", "Infinity")
+// instead of failing the request: a stored value must never make its route
+// answer 500.
+func JSON(c echo.Context, status int, v any) error {
+	if a, ok := c.Get(apiKey).(*API); ok {
+		return a.renderJSON(c, status, v)
+	}
+	return c.JSON(status, v)
+}
+
 // renderJSON writes v as encoding/json does for c.JSON (HTML-safe escaping,
 // a trailing newline), built in a pooled buffer and written once. A value
 // encoding/json refuses (a non-finite float) is written instead in Convex's

@@ -33,20 +33,23 @@ func (a *API) Handler(apps ...func(*Router)) *echo.Echo {
 	)
 	limit, authn, maybe := a.apiLimit, a.requireSession, a.loadSession
 
-	// Operations.
+	// Operations: a bare liveness check. Readiness details and metrics are
+	// on the admin listener (AdminHandler).
 	e.GET("/healthz", a.healthz)
-	e.GET("/readyz", a.readyz)
-	e.GET("/metrics", a.metrics)
 
 	// Identity documents for Convex's customJwt provider.
 	e.GET("/.well-known/jwks.json", a.jwks)
 	e.GET("/.well-known/openid-configuration", a.openIDConfiguration)
 
-	// Auth. login is rate limited per IP inside the handler, after validation.
+	// Auth. Besides the API limit, login has its own per-IP and per-account
+	// limits and the lockout (LoginGuard), counted after validation.
 	e.POST("/api/auth/login", chain(a.login, limit))
-	e.POST("/api/auth/logout", chain(a.logout, limit, authn))
+	e.POST("/api/auth/logout", chain(a.logout, a.clearCookiesOnError, limit, authn))
 	e.GET("/api/auth/session", chain(a.sessionInfo, limit, authn))
 	e.GET("/api/auth/token", chain(a.convexToken, limit, authn))
+	e.GET("/api/auth/sessions", chain(a.listSessions, limit, authn))
+	e.DELETE("/api/auth/sessions/:id", chain(a.revokeSession, limit, authn))
+	e.POST("/api/auth/sessions/revoke-others", chain(a.revokeOtherSessions, limit, authn))
 
 	// Convex-compatible passthrough for the exposed functions. Every error
 	// of these paths, the shared middleware's included, is answered in
@@ -62,6 +65,22 @@ func (a *API) Handler(apps ...func(*Router)) *echo.Echo {
 	for _, app := range apps {
 		app(r)
 	}
+	return e
+}
+
+// AdminHandler builds the admin listener's Echo instance (ADMIN_ADDR,
+// loopback by default): /healthz, /readyz with the checks' details (breaker
+// states, what is not configured) and /metrics. They stay off the public
+// listener, which shows only a bare /healthz.
+func (a *API) AdminHandler() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = ErrorHandler(a.log)
+	e.Pre(requestID())
+	e.Use(recoverPanics(a.log))
+	e.GET("/healthz", a.healthz)
+	e.GET("/readyz", a.readyz)
+	e.GET("/metrics", a.metrics)
 	return e
 }
 

@@ -108,6 +108,7 @@ func scenarioDonations(s *session) {
 	}
 	s.fails(s.mutation("donations:create", base("currency", "eur"), manager), "INVALID")
 	s.fails(s.mutation("donations:create", base("amount", -1), manager), "INVALID")
+	s.fails(s.mutation("donations:create", base("amount", 1.7e308), manager), "INVALID")
 	s.fails(s.mutation("donations:create", base("donorName", ""), manager), "INVALID")
 	s.failsWith(s.mutation("donations:create", base("amount", "10"), manager), "ArgumentValidationError")
 	s.failsWith(s.mutation("donations:create", base("method", "paypal"), manager), "ArgumentValidationError")

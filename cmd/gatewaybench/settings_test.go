@@ -22,6 +22,8 @@ func TestConfigMatchesEnv(t *testing.T) {
 		"BCRYPT_COST": itoa(c.BcryptCost), "LOCKOUT_MAX_FAILURES": itoa(c.LockoutMax),
 		"LOGIN_RATE": f(c.LoginRate), "LOGIN_BURST": itoa(c.LoginBurst), "API_RATE": f(c.APIRate),
 		"SECURE_COOKIES": strconv.FormatBool(c.SecureCookies), "LOG_LEVEL": c.LogLevel, "LOG_FORMAT": c.LogFormat,
+		"LOGIN_ACCOUNT_RATE": f(c.LoginAccountRate), "LOGIN_ACCOUNT_BURST": itoa(c.LoginAccountBurst),
+		"ALLOW_INSECURE": strings.Join(c.AllowInsecure, ","), "ADMIN_ADDR": c.AdminAddr,
 	}
 	for k, got := range checks {
 		want := env[k]

@@ -99,8 +99,8 @@ func signingKeyFile(t *testing.T) string {
 
 func TestCheckConfig(t *testing.T) {
 	good := map[string]string{
-		"CONVEX_DEPLOY_KEY": "prod:super-secret", "SESSION_SECRET": strings.Repeat("x", 40),
-		"CSRF_SECRET": strings.Repeat("y", 40), "SIGNING_KEY_FILE": signingKeyFile(t),
+		"CONVEX_DEPLOY_KEY": "prod:super-secret", "SESSION_SECRET": "9f4a1c2e7b8d3f6a0e5c1b9d2a7f4e8c3b6d0a9f1e2c5b8a",
+		"CSRF_SECRET": "2d7e9a4c1f6b8e3a5d0c9f2b7e4a1d8c6f3b0e9a5c2d7f4b", "SIGNING_KEY_FILE": signingKeyFile(t),
 		"REDIS_URL": "redis://:hunter2@r:6379",
 	}
 	var out, errOut bytes.Buffer
@@ -109,7 +109,7 @@ func TestCheckConfig(t *testing.T) {
 		t.Fatalf("exit %d: %s %s", code, out.String(), errOut.String())
 	}
 	all := out.String() + errOut.String()
-	for _, s := range []string{"super-secret", strings.Repeat("x", 40), "hunter2"} {
+	for _, s := range []string{"super-secret", "9f4a1c2e7b8d3f6a0e5c1b9d2a7f4e8c3b6d0a9f1e2c5b8a", "hunter2"} {
 		if strings.Contains(all, s) {
 			t.Errorf("secret %q printed", s)
 		}

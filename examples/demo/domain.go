@@ -71,7 +71,7 @@ func (app *App) me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, u)
+	return routes.JSON(c, http.StatusOK, u)
 }
 
 // markRead serves POST /api/notifications/:id/read → 204.
@@ -101,5 +101,5 @@ func (app *App) donationStats(c echo.Context) error {
 	if err != nil {
 		return routes.CallError(err)
 	}
-	return c.JSON(http.StatusOK, stats)
+	return routes.JSON(c, http.StatusOK, stats)
 }

@@ -96,7 +96,10 @@ func newTestEnv(t testing.TB, mode string) *testEnv {
 func (env *testEnv) wire(client *convexclient.Client, mode string) {
 	env.t.Helper()
 	env.app = New()
-	env.bind, env.client, env.users = env.app.Bindings(), client, map[string]accounts.Account{}
+	env.bind, env.client = env.app.Bindings(), client
+	if env.users == nil {
+		env.users = map[string]accounts.Account{}
+	}
 	exposure, err := routes.NewExposure(nil, env.app.Registry())
 	if err != nil {
 		env.t.Fatal(err)
@@ -111,7 +114,7 @@ func (env *testEnv) wire(client *convexclient.Client, mode string) {
 // session returns the cookie and CSRF token of a session for user name.
 func (env *testEnv) session(name string) (*http.Cookie, string) {
 	u := env.users[name]
-	tok, s, err := env.sess.Issue(context.Background(), auth.SessionUser{UserID: u.ID, Role: u.Role, Name: u.Name, Email: u.Email})
+	tok, s, err := env.sess.Start(context.Background(), auth.SessionUser{UserID: u.ID, Role: u.Role, Name: u.Name, Email: u.Email}, auth.ClientInfo{})
 	if err != nil {
 		env.t.Fatal(err)
 	}
@@ -121,7 +124,12 @@ func (env *testEnv) session(name string) (*http.Cookie, string) {
 // token returns a gateway-issued Convex token for user name.
 func (env *testEnv) token(name string) string {
 	u := env.users[name]
-	tok, _, err := env.tokens.Issue(auth.TokenUser{Subject: u.ID, Name: u.Name, Email: u.Email, Role: u.Role})
+	// Tokens belong to a session (their "sid"), as /api/auth/token issues them.
+	_, sess, err := env.sess.Start(context.Background(), auth.SessionUser{UserID: u.ID, Role: u.Role, Name: u.Name, Email: u.Email}, auth.ClientInfo{})
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	tok, _, err := env.tokens.Issue(auth.TokenUser{Subject: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, SessionID: sess.ID})
 	if err != nil {
 		env.t.Fatal(err)
 	}

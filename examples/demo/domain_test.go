@@ -2,11 +2,15 @@ package demo
 
 import (
 	"bytes"
+	"context"
+	"math"
 	"net/http"
 	neturl "net/url"
 	"strings"
 	"testing"
 
+	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 	"github.com/convexgw/convexgw/routes"
 )
 
@@ -270,5 +274,32 @@ func TestJWTIdentityMode(t *testing.T) {
 	st, body = env.do(http.MethodPost, "/api/tasks", "manager", map[string]any{"title": "jwt", "priority": "low"})
 	if st != http.StatusCreated {
 		t.Fatalf("create in jwt mode: %d %s", st, body)
+	}
+}
+
+// TestStatsNeverFailOnInfinity (issue 12, defect 7): amounts are bounded
+// so sums stay finite, and a non-finite total from the backend still
+// renders (Convex's clean JSON spelling) instead of a 500.
+func TestStatsNeverFailOnInfinity(t *testing.T) {
+	env := newTestEnv(t, routes.IdentityAdmin)
+	st, body := env.do(http.MethodPost, "/api/donations", "manager",
+		map[string]any{"donorName": "Max", "amount": 1.7e308, "currency": "EUR", "method": "bank"})
+	wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
+
+	dep := convextest.NewDeployment(convextest.Options{AdminKey: testDeployKey})
+	dep.Query("donations:stats", func(context.Context, *convextest.Call) (any, error) {
+		return map[string]any{"count": int64(2), "total": math.Inf(1),
+			"byMethod": map[string]any{"bank": math.Inf(1), "card": 0.0, "cash": 0.0}}, nil
+	})
+	srv := convextest.NewServer(dep)
+	t.Cleanup(srv.Close)
+	client, err := convexclient.New(convexclient.Config{URL: srv.URL, DeployKey: testDeployKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.wire(client, routes.IdentityAdmin)
+	st, body = env.do(http.MethodGet, "/api/donations/stats", "manager", nil)
+	if st != http.StatusOK || !strings.Contains(string(body), `"total":"Infinity"`) {
+		t.Fatalf("stats with an infinite total: %d %s", st, body)
 	}
 }

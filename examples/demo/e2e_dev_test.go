@@ -22,7 +22,7 @@ func devGateway(t *testing.T) *gateway.Gateway {
 	t.Helper()
 	cfg := gateway.Defaults()
 	cfg.Dev = true
-	cfg.ListenAddr = "127.0.0.1:0"
+	cfg.ListenAddr, cfg.AdminAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.BcryptCost = 4 // below the seed's 10: cheap dummy hash, no re-hash (bcrypt is slow under -race)
 	g, err := gateway.New(cfg, gateway.Options{App: New(), DevBackend: DevBackend})
 	if err != nil {
@@ -126,7 +126,7 @@ func TestE2EDevMode(t *testing.T) {
 	if err != nil || id.Email != "admin@demo.test" {
 		t.Errorf("token identity %+v, %v", id, err)
 	}
-	if r := send(t, c, http.MethodGet, g.URL()+"/readyz", ""); r.status != 200 {
+	if r := send(t, c, http.MethodGet, g.AdminURL()+"/readyz", ""); r.status != 200 {
 		t.Errorf("readyz: %d %s", r.status, r.body)
 	}
 }

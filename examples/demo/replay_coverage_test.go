@@ -80,9 +80,10 @@ var replayWanted = map[string][]string{
 	"POST /api/auth/logout":                 nil,
 	"GET /api/auth/session":                 nil,
 	"GET /api/auth/token":                   nil,
+	"GET /api/auth/sessions":                nil, // session management: routes/sessions_test.go
+	"DELETE /api/auth/sessions/:id":         nil,
+	"POST /api/auth/sessions/revoke-others": nil,
 	"GET /healthz":                          nil,
-	"GET /readyz":                           nil,
-	"GET /metrics":                          nil,
 	"GET /.well-known/jwks.json":            nil,
 	"GET /.well-known/openid-configuration": nil,
 }

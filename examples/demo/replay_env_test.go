@@ -230,7 +230,11 @@ func (r *replayEnv) passthrough(n int, run, cookie bool) (int, string) {
 		hdr["Cookie"] = ck.Name + "=" + ck.Value
 		hdr[routes.HeaderCSRF] = csrf
 	case req.Subject != "":
-		tok, _, err := r.tokens.Issue(auth.TokenUser{Subject: req.Subject})
+		_, sess, err := r.sess.Start(context.Background(), auth.SessionUser{UserID: req.Subject}, auth.ClientInfo{})
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		tok, _, err := r.tokens.Issue(auth.TokenUser{Subject: req.Subject, SessionID: sess.ID})
 		if err != nil {
 			r.t.Fatal(err)
 		}

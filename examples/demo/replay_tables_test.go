@@ -62,14 +62,15 @@ func tableScenarios() map[string]replayScenario {
 			{method: "DELETE", path: "/api/donations/{new}", user: "manager", rec: 18, status: 404, code: "not_found"},
 			{method: "POST", path: "/api/donations", user: "manager", body: donation("currency", "eur"), status: 400, code: routes.CodeInvalidRequest, field: "currency"},
 			{method: "POST", path: "/api/donations", user: "manager", body: donation("amount", -1), status: 400, code: routes.CodeInvalidRequest, field: "amount"},
+			{method: "POST", path: "/api/donations", user: "manager", body: donation("amount", 1.7e308), status: 400, code: routes.CodeInvalidRequest, field: "amount"},
 			{method: "POST", path: "/api/donations", user: "manager", body: donation("donorName", ""), status: 400, code: routes.CodeInvalidRequest, field: "donorName"},
 			{method: "POST", path: "/api/donations", user: "manager", body: donation("amount", "10"), status: 400, code: routes.CodeInvalidRequest, field: "amount"},
 			{method: "POST", path: "/api/donations", user: "manager", body: donation("method", "paypal"), status: 400, code: routes.CodeInvalidRequest, field: "method"},
-			{method: "POST", path: "/api/donations", user: "member", body: donation(), rec: 24, status: 403, code: "forbidden"},
+			{method: "POST", path: "/api/donations", user: "member", body: donation(), rec: 25, status: 403, code: "forbidden"},
 			{method: "GET", path: "/api/donations?status=active", user: "member", status: 400, code: routes.CodeInvalidRequest, field: "status"},
 			{method: "GET", path: "/api/donations/bad.id", user: "member", status: 400, code: routes.CodeInvalidRequest, field: "id"},
 			{method: "DELETE", path: "/api/donations/bad.id", user: "manager", status: 400, code: routes.CodeInvalidRequest, field: "id"},
-		}, noSession("/api/donations", true)...), unsent: map[int]string{19: gatewayFirst, 20: gatewayFirst, 21: gatewayFirst, 22: gatewayFirst, 23: gatewayFirst}},
+		}, noSession("/api/donations", true)...), unsent: map[int]string{19: gatewayFirst, 20: gatewayFirst, 21: gatewayFirst, 22: gatewayFirst, 23: gatewayFirst, 24: gatewayFirst}},
 
 		"meetings": {steps: append([]replayStep{
 			{lookup: "admin", rec: 1}, {lookup: "manager", rec: 2}, {lookup: "member", rec: 3},

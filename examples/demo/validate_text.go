@@ -64,9 +64,14 @@ func optionalText(errs routes.FieldErrors, field string, s *string, max int) {
 }
 
 // positiveAmount is the contract's amount rule.
+//
+// Amounts are at most 1e12, so sums of them (donations:stats) stay finite.
 func positiveAmount(errs routes.FieldErrors, field string, a float64) {
-	if !(a > 0) {
+	switch {
+	case !(a > 0):
 		errs.Add(field, field+" must be a positive number")
+	case a > 1e12:
+		errs.Add(field, field+" must be at most 1000000000000")
 	}
 }
 

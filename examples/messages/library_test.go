@@ -70,7 +70,7 @@ func TestExternalModule(t *testing.T) {
 	gw := exec.CommandContext(ctx, bin)
 	gw.Env = append(os.Environ(),
 		"LISTEN_ADDR="+addr, "PUBLIC_URL="+base, "CONVEX_URL="+backend.URL, "CONVEX_DEPLOY_KEY="+key,
-		"IDENTITY_MODE=admin", "SESSION_SECRET="+strings.Repeat("s", 32), "CSRF_SECRET="+strings.Repeat("c", 32),
+		"IDENTITY_MODE=admin", "SESSION_SECRET=5b2e8f1a4d7c0e3b6a9f2c5e8b1d4a7f0c3e6b9a", "CSRF_SECRET=e1c4f7a0d3b6e9c2f5a8d1b4e7c0a3f6d9b2e5c8",
 		"SECURE_COOKIES=false", "BCRYPT_COST=10", "LOG_LEVEL=warn",
 		"ACCOUNTS_FIND_BY_EMAIL=users:byEmail", "ACCOUNTS_RECORD_LOGIN=off", "ACCOUNTS_SET_PASSWORD_HASH=off")
 	var logs strings.Builder

@@ -88,9 +88,15 @@ func finite(field string, f float64) error {
 	return nil
 }
 
+// maxAmount is the largest amount, so sums of amounts stay finite.
+const maxAmount = 1e12
+
 func positiveAmount(f float64) error {
 	if !(!math.IsNaN(f) && !math.IsInf(f, 0) && f > 0) {
 		return invalid("amount", "amount must be a positive number")
+	}
+	if f > maxAmount {
+		return invalid("amount", "amount must be at most 1000000000000")
 	}
 	return nil
 }

@@ -75,10 +75,16 @@ export function finite(field: string, value: number): number {
   return value;
 }
 
-/** Rule amount: must be finite and > 0. */
+/** The largest amount: sums of amounts (donations:stats) stay finite. */
+export const MAX_AMOUNT = 1e12;
+
+/** Rule amount: must be finite, > 0 and at most MAX_AMOUNT. */
 export function positiveAmount(value: number): number {
   if (!(Number.isFinite(value) && value > 0)) {
     throw invalid("amount", "amount must be a positive number");
+  }
+  if (value > MAX_AMOUNT) {
+    throw invalid("amount", "amount must be at most 1000000000000");
   }
   return value;
 }
