@@ -175,7 +175,7 @@ func (e *engine) requestBody(s *callSpec) ([]byte, error) {
 		args = []byte("{}")
 	default:
 		var err error
-		if args, err = Marshal(s.args); err != nil {
+		if args, err = MarshalArgs(s.args); err != nil {
 			return nil, fmt.Errorf("convexclient: %s: %w: args: %w", s.path, ErrInvalidRequest, err)
 		}
 		if string(args) == "null" { // a nil pointer or map: no args
