@@ -77,7 +77,8 @@ type callSpec struct {
 	raw      []byte
 	rawMode  bool
 	out      any
-	internal bool // binding declared Internal: default credential is Admin
+	internal bool     // binding declared Internal: default credential is Admin
+	api      *apiCall // nil for /api/{query,mutation,action}; see endpoint.go
 }
 
 // do runs a call and reports it to OnCall.
@@ -97,7 +98,7 @@ func (c *Client) do(ctx context.Context, s *callSpec) ([]byte, error) {
 }
 
 func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, error) {
-	if s.kind < KindQuery || s.kind > KindAction || !ValidPath(s.path) {
+	if s.kind < KindQuery || s.kind > KindAction || !s.validPath() {
 		ev.Outcome = OutcomeInvalidRequest
 		return nil, fmt.Errorf("convexclient: %q (%s): %w: invalid function kind or path", s.path, s.kind, ErrInvalidRequest)
 	}
@@ -116,7 +117,7 @@ func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, 
 		}
 		return nil, err
 	}
-	payload, err := e.requestBody(s)
+	payload, err := e.payload(s)
 	if err != nil {
 		ev.Outcome = OutcomeInvalidRequest
 		return nil, err
@@ -139,6 +140,7 @@ func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, 
 
 	verdict := error(nil)
 	switch {
+	case s.permanent(a): // the caller's fault: not an outage
 	case a.err != nil && ctx.Err() != nil:
 		verdict = errBreakerExcluded
 		ev.Outcome, err = ctxError(ctx, parent, s)
@@ -163,7 +165,7 @@ func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, 
 	}
 	if a.status/100 != 2 && a.status != 560 {
 		he := httpError(a.status, s.path, a.body, rd)
-		if a.status == 429 || a.status == 503 {
+		if (a.status == 429 || a.status == 503) && !s.permanent(a) {
 			ev.Outcome = OutcomeUnavailable
 			return nil, &UnavailableError{RetryAfter: e.overloadRetryAfter(), Err: he}
 		}
@@ -175,6 +177,9 @@ func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, 
 
 // result interprets a 2xx or 560 body.
 func (e *engine) result(s *callSpec, a attempt, ev *CallEvent, rd redactor) ([]byte, error) {
+	if s.api != nil && s.api.decode != nil {
+		return s.api.decode(e, s, a, ev, rd)
+	}
 	r, err := parseResponse(a.body)
 	if err != nil {
 		if a.status == 560 {

@@ -34,7 +34,7 @@ func (e *engine) attempts(ctx context.Context, s *callSpec, payload []byte, auth
 		ev.Attempts = n
 		a := e.send(ctx, s, payload, auth, rid)
 		ev.Status = a.status
-		if ctx.Err() != nil || !e.retryable(s.kind, a) || n >= e.cfg.Retry.MaxAttempts {
+		if ctx.Err() != nil || !e.retryable(s.kind, a) || s.permanent(a) || n >= e.cfg.Retry.MaxAttempts {
 			return a
 		}
 		e.putBuf(a.buf)
@@ -83,7 +83,7 @@ func (e *engine) overloadRetryAfter() time.Duration {
 
 // send makes one HTTP exchange.
 func (e *engine) send(ctx context.Context, s *callSpec, payload []byte, auth []string, rid string) attempt {
-	u := e.urls[s.kind]
+	u := e.url(s)
 	h := make(http.Header, 4)
 	h["Content-Type"] = jsonContentType
 	h["Convex-Client"] = e.clientHeader
