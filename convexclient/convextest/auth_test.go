@@ -70,13 +70,13 @@ func TestTestKeysWithColons(t *testing.T) {
 
 func TestRemoveTypePrefix(t *testing.T) {
 	for in, want := range map[string]string{
-		"prod:happy-animal-123|secret":   "happy-animal-123|secret",
-		"dev:a|b":                        "a|b",
-		"preview:team:proj|secret":       "secret",
-		"project:team:proj|secret":       "secret",
-		"happy-animal-123|secret":        "happy-animal-123|secret",
-		"no-bar-key":                     "no-bar-key",
-		"dev:no-bar":                     "dev:no-bar",
+		"prod:happy-animal-123|secret":  "happy-animal-123|secret",
+		"dev:a|b":                       "a|b",
+		"preview:team:proj|secret":      "secret",
+		"project:team:proj|secret":      "secret",
+		"happy-animal-123|secret":       "happy-animal-123|secret",
+		"no-bar-key":                    "no-bar-key",
+		"dev:no-bar":                    "dev:no-bar",
 		"prod:a|b:eyJzdWJqZWN0IjoidSJ9": "a|b:eyJzdWJqZWN0IjoidSJ9",
 	} {
 		if got := removeTypePrefix(in); got != want {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
