@@ -30,7 +30,9 @@ func TestJWTFailureTexts(t *testing.T) {
 		}
 		return c
 	}
-	rs := func(kid string, mod func(jwt.MapClaims)) string { return keys.sign(t, jwt.SigningMethodRS256, kid, claims(mod)) }
+	rs := func(kid string, mod func(jwt.MapClaims)) string {
+		return keys.sign(t, jwt.SigningMethodRS256, kid, claims(mod))
+	}
 	tests := []struct{ name, token, code, msg string }{
 		{"not a jwt", "abc", "InvalidAuthHeader", "Could not parse JWT payload. Check that the token is a valid JWT format with three base64-encoded parts separated by dots."},
 		{"float exp", rs("rsa1", func(c jwt.MapClaims) { c["exp"] = 1.5 }), "InvalidAuthHeader", "Could not parse JWT payload. Check that the token is a valid JWT format with three base64-encoded parts separated by dots."},
@@ -173,7 +175,9 @@ func TestJWKSURLVerifier(t *testing.T) {
 			t.Errorf("%s: %v\nwant %s", tt.name, err, tt.msg)
 		}
 	}
-	srv.set(func(s *jwksServer) { s.status, s.contentType, s.body = 200, "application/jwk-set+json; charset=utf-8", keys.jwks })
+	srv.set(func(s *jwksServer) {
+		s.status, s.contentType, s.body = 200, "application/jwk-set+json; charset=utf-8", keys.jwks
+	})
 	if _, err := verify(token()); err != nil {
 		t.Errorf("jwk-set+json: %v", err)
 	}
