@@ -250,6 +250,13 @@ func batchResults(body []byte) ([][]byte, error) {
 			return nil, err
 		}
 		key := body[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 { // an escaped key: compare its text
+			var k string
+			if json.Unmarshal(body[i:end], &k) != nil {
+				return nil, errMalformed
+			}
+			key = []byte(k)
+		}
 		i = skipSpace(body, end)
 		if i >= len(body) || body[i] != ':' {
 			return nil, errMalformed
