@@ -31,7 +31,7 @@ func (d *Deployment) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == EndpointQuery, p == EndpointMutation, p == EndpointAction, p == EndpointFunction,
 		p == EndpointQueryTS, p == EndpointQueryAtTS, p == EndpointQueryBatch:
 		req.Endpoint = p
-	case strings.HasPrefix(p, EndpointRun+"/"):
+	case strings.HasPrefix(p, EndpointRun+"/") && len(p) > len(EndpointRun)+1: // the router's {*path} needs one byte
 		req.Endpoint = EndpointRun
 		req.RunPath = strings.TrimPrefix(r.URL.EscapedPath(), EndpointRun+"/")
 	}
