@@ -49,11 +49,7 @@ func decodeStruct(body []byte, target string, fields []bodyField) (map[string]fi
 	if !json.Valid(body) {
 		var v any
 		err := json.Unmarshal(body, &v)
-		msg := "invalid JSON"
-		if err != nil {
-			msg = err.Error()
-		}
-		return nil, &bodyError{syntax: true, msg: msg + " at " + position(body, syntaxOffset(err, len(body)))}
+		return nil, &bodyError{syntax: true, msg: serdeSyntax(body, err) + " at " + position(body, syntaxOffset(err, len(body)))}
 	}
 	d := json.NewDecoder(bytes.NewReader(body))
 	tok, _ := d.Token()
@@ -166,4 +162,64 @@ func unexpectedRaw(raw json.RawMessage) string {
 		return "integer `" + s + "`"
 	}
 	return "integer `" + s + "`"
+}
+
+// serdeSyntax names a JSON syntax error as serde_json does (its common
+// cases): "EOF while parsing an object", "expected value", "key must be a
+// string", "expected `:`", "expected `,` or `}`", "trailing characters".
+func serdeSyntax(body []byte, err error) string {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) || strings.Contains(se.Error(), "unexpected end") {
+		return "EOF while parsing " + openContext(body)
+	}
+	m := se.Error()
+	switch {
+	case strings.Contains(m, "after top-level value"):
+		return "trailing characters"
+	case strings.Contains(m, "looking for beginning of object key string"):
+		return "key must be a string"
+	case strings.Contains(m, "after object key:value pair"):
+		return "expected `,` or `}`"
+	case strings.Contains(m, "after object key"):
+		return "expected `:`"
+	case strings.Contains(m, "after array element"):
+		return "expected `,` or `]`"
+	case strings.Contains(m, "in string"):
+		return "control character (\\u0000-\\u001F) found while parsing a string"
+	}
+	return "expected value"
+}
+
+// openContext names the innermost construct left open at the end of body.
+func openContext(body []byte) string {
+	var stack []byte
+	inString := false
+	last := byte(0) // last significant byte outside strings
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if !inString && c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			last = c
+		}
+		switch {
+		case inString && c == '\\':
+			i++
+		case inString:
+			inString = c != '"'
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			stack = append(stack, c)
+		case (c == '}' || c == ']') && len(stack) > 0:
+			stack = stack[:len(stack)-1]
+		}
+	}
+	switch {
+	case inString:
+		return "a string"
+	case len(stack) == 0, last == ':', last == ',' && stack[len(stack)-1] == '[':
+		return "a value"
+	case stack[len(stack)-1] == '{':
+		return "an object"
+	}
+	return "a list"
 }
