@@ -62,7 +62,12 @@ func (e *engine) admit(ctx, parent context.Context, s *callSpec, ev *CallEvent) 
 		return admission{}, err
 	}
 	timeout := opts.timeout
-	if timeout == 0 {
+	switch {
+	case timeout != 0:
+	case s.api != nil && s.api.anyKind:
+		// /api/run and /api/function run any kind: it may be a long action.
+		timeout = e.cfg.Timeouts.of(KindAction)
+	default:
 		timeout = e.cfg.Timeouts.of(s.kind)
 	}
 	return admission{ln: ln, done: done, counted: counted, timeout: timeout}, nil

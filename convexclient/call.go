@@ -94,7 +94,8 @@ type callSpec struct {
 	raw      []byte
 	rawMode  bool
 	out      any
-	internal bool // binding declared Internal: default credential is Admin
+	internal bool     // binding declared Internal: default credential is Admin
+	api      *apiCall // nil for /api/{query,mutation,action}; see endpoint.go
 }
 
 // do runs a call and reports it to OnCall.
@@ -114,7 +115,7 @@ func (c *Client) do(ctx context.Context, s *callSpec) ([]byte, error) {
 }
 
 func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, error) {
-	if s.kind < KindQuery || s.kind > KindAction || !ValidPath(s.path) {
+	if s.kind < KindQuery || s.kind > KindAction || !s.validPath() {
 		ev.Outcome = OutcomeInvalidRequest
 		return nil, fmt.Errorf("convexclient: %q (%s): %w: invalid function kind or path", s.path, s.kind, ErrInvalidRequest)
 	}
@@ -133,7 +134,7 @@ func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, 
 		}
 		return nil, err
 	}
-	payload, err := e.requestBody(s)
+	payload, err := e.payload(s)
 	if err != nil {
 		ev.Outcome = OutcomeInvalidRequest
 		return nil, err
@@ -152,7 +153,11 @@ func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, 
 	}()
 	defer e.putBuf(a.buf)
 	rd := e.redactor(cred)
-	ad.finish(verdict(ctx, parent, a))
+	if s.permanent(a) { // the caller's fault (e.g. out of retention): not an outage
+		ad.finish(nil)
+	} else {
+		ad.finish(verdict(ctx, parent, a))
+	}
 
 	unknown := a.sent && mayHaveEffect(s.kind)
 	if a.err != nil && ctx.Err() != nil {
@@ -177,7 +182,7 @@ func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, 
 	}
 	if a.status/100 != 2 && a.status != 560 {
 		he := httpError(a.status, s.path, a.body, rd)
-		if a.status == 429 || a.status == 503 {
+		if (a.status == 429 || a.status == 503) && !s.permanent(a) {
 			ev.Outcome, ev.Reason = OutcomeUnavailable, ReasonOverloaded
 			return nil, &UnavailableError{RetryAfter: e.overloadRetryAfter(), Reason: ReasonOverloaded, Err: he}
 		}
@@ -189,6 +194,9 @@ func (e *engine) exec(ctx context.Context, s *callSpec, ev *CallEvent) ([]byte, 
 
 // result interprets a 2xx or 560 body.
 func (e *engine) result(s *callSpec, a attempt, ev *CallEvent, rd redactor) ([]byte, error) {
+	if s.api != nil && s.api.decode != nil {
+		return s.api.decode(e, s, a, ev, rd)
+	}
 	r, err := parseResponse(a.body)
 	if err != nil {
 		if a.status == 560 {

@@ -19,18 +19,25 @@ const (
 	DefaultClientName       = "convexgw-go"
 	DefaultClientVersion    = "0.1.0"
 	DefaultTimeout          = 10 * time.Second
-	// DefaultMaxResponseBytes is Convex's 16 MiB return-value limit plus
-	// room for the envelope and log lines.
-	DefaultMaxResponseBytes = 16<<20 + 512<<10
+	// DefaultMaxResponseBytes is twice Convex's 16 MiB return-value limit.
+	// Convex measures a value's own size, not its JSON: a legal 16 MiB
+	// bytes value is about 21.4 MiB of base64, and escaped strings and
+	// numbers grow too; the rest is room for the envelope and log lines
+	// (256 lines of up to 32 KiB each).
+	DefaultMaxResponseBytes = 32 << 20
 )
 
 // Config configures a Client. Zero values mean the documented defaults; the
 // struct formats itself with the deploy key redacted.
 type Config struct {
 	// URL is the deployment URL, e.g. https://happy-animal-123.convex.cloud.
-	// https is required unless the host is loopback; the host must be
-	// *.convex.cloud, loopback, or listed in AllowedHosts; no path, query,
-	// fragment or userinfo; never *.convex.site.
+	// The host must be *.convex.cloud, loopback, or listed in AllowedHosts
+	// (a self-hosted backend); never *.convex.site. https is required
+	// except for loopback and AllowedHosts hosts, which may use http (e.g.
+	// http://backend:3210 in docker compose). A self-hosted or loopback URL
+	// may carry a path prefix for a reverse proxy (https://x.example/convex
+	// sends calls to /convex/api/query); a *.convex.cloud URL may not. No
+	// query, fragment or userinfo.
 	URL string
 	// URLSetting names URL in error messages. Zero means "CONVEX_URL".
 	URLSetting string
@@ -40,7 +47,9 @@ type Config struct {
 	// DeployKeySetting names DeployKey in error messages. Zero means "CONVEX_DEPLOY_KEY".
 	DeployKeySetting string
 	// AllowedHosts lists self-hosted backend host names (exact, case-insensitive,
-	// without port) allowed besides *.convex.cloud and loopback.
+	// without port) allowed besides *.convex.cloud and loopback. Listing a
+	// host also allows plain http to it: list only hosts reached over a
+	// trusted network.
 	AllowedHosts []string
 	// ClientName and ClientVersion form the Convex-Client header
 	// "<name>-<semver>". Zero means "convexgw-go" and "0.1.0". The name must

@@ -44,17 +44,16 @@ func UserToken(jwt string) Credential {
 func Admin() Credential { return Credential{kind: credAdmin} }
 
 // ActingAs calls with the deploy key acting as the user id:
-// "Authorization: Convex <key>:<base64 identity JSON>". The identity needs a
-// TokenIdentifier, or an Issuer and a Subject.
+// "Authorization: Convex <key>:<base64 identity JSON>". An identity that
+// fails Identity.Validate (no TokenIdentifier nor Issuer and Subject, a
+// custom claim misusing a standard attribute name) fails the call with
+// ErrInvalidRequest before any I/O.
 func ActingAs(id Identity) Credential {
 	c := Credential{kind: credActing}
-	if id.TokenIdentifier == "" && (id.Issuer == "" || id.Subject == "") {
-		c.err = errors.New("identity needs a token identifier, or an issuer and a subject")
-		return c
-	}
 	b64, err := EncodeIdentity(id)
 	if err != nil {
-		c.err = fmt.Errorf("identity cannot be encoded: %w", err)
+		c.err = err
+		return c
 	}
 	c.secret = b64
 	return c

@@ -22,6 +22,7 @@
 //
 //	var (
 //		ListTasks  = convexclient.NewQuery[ListTasksArgs, []Task](Functions, "tasks:list")
+//		CountTasks = convexclient.NewQuery[struct{}, int64](Functions, "tasks:count")
 //		CreateTask = convexclient.NewMutation[Task, string](Functions, "tasks:create", convexclient.Exposed())
 //		// Internal functions are called with the deploy key by default.
 //		GetUserHash = convexclient.NewQuery[struct{ Email string }, *string](Functions, "users:getPasswordHash", convexclient.Internal)
@@ -34,6 +35,38 @@
 //	})
 //	ctx = convexclient.WithCredential(ctx, convexclient.UserToken(jwt))
 //	tasks, err := ListTasks.Call(ctx, client, ListTasksArgs{Limit: 20})
+//
+// # Reads that agree: Batch and Snapshot
+//
+// Independent calls may each see a different state of the database. Queries
+// that must agree (a page and its total, a document and its children) run
+// in a Batch: one POST /api/query_batch, all at one database timestamp.
+// Each result is a value or a *FunctionError of its own; a refusal of the
+// whole batch (a bad path, authentication) is the error of Run:
+//
+//	b := client.NewBatch()
+//	page := convexclient.Add(b, ListTasks, ListTasksArgs{Limit: 20})
+//	total := convexclient.Add(b, CountTasks, struct{}{})
+//	if err := b.Run(ctx); err != nil {
+//		return err
+//	}
+//	tasks, err := page.Get()
+//
+// A Snapshot does the same across requests: Client.Snapshot asks for the
+// latest timestamp (POST /api/query_ts) and Query.CallAt reads at it (POST
+// /api/query_at_ts), so reads made one after another, or concurrently,
+// agree. The backend keeps about 10 s of history (self-hosted default); an
+// older snapshot fails with ErrOutOfRetention:
+//
+//	snap, err := client.Snapshot(ctx)
+//	tasks, err := ListTasks.CallAt(ctx, snap, ListTasksArgs{Limit: 20})
+//	total, err := CountTasks.CallAt(ctx, snap, struct{}{})
+//
+// Run calls any function by path whatever its kind (POST /api/run/...), and
+// Function calls functions of components with the deploy key (POST
+// /api/function). The *Raw variants (CallRaw, BatchRaw, QueryTSRaw,
+// QueryAtRaw, RunRaw, FunctionRaw) return the backend's bodies verbatim,
+// for a passthrough.
 //
 // # Errors
 //
@@ -91,5 +124,8 @@
 //
 // Values follow Convex's encoding: Go int64 (and Int64) travel as
 // {"$integer":...}, []byte as {"$bytes":...}, NaN/±Inf/-0 as {"$float":...};
-// see Marshal and Unmarshal.
+// see Marshal and Unmarshal. Arguments are checked against Convex's limits
+// while they are encoded (MarshalArgs: 8192 array elements, 1024 object
+// fields, nesting 63), so a call beyond them fails at once with
+// ErrInvalidValue instead of a function error from the backend.
 package convexclient

@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
 type ListTasksArgs struct {
@@ -104,4 +106,88 @@ func ExampleRegistry_CheckSpec() {
 	// convexclient: 2 binding(s) do not match the deployment:
 	//   tasks:create: missing
 	//   users:getPasswordHash: visibility mismatch: declared internal, deployment has public
+}
+
+// tasksDeployment is a fake deployment (convextest) with a task list and a
+// counter of its tasks.
+func tasksDeployment() *convextest.Server {
+	d := convextest.NewDeployment(convextest.Options{})
+	tasks := []Task{{ID: "k1", Title: "Write report", Priority: 1}, {ID: "k2", Title: "Ship it", Priority: 2}}
+	var mu sync.Mutex
+	d.Query("tasks:list", func(context.Context, *convextest.Call) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]Task(nil), tasks...), nil
+	})
+	d.Query("tasks:count", func(context.Context, *convextest.Call) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return int64(len(tasks)), nil
+	})
+	d.Mutation("tasks:create", func(_ context.Context, c *convextest.Call) (any, error) {
+		var t Task
+		if err := c.Bind(&t); err != nil {
+			return nil, err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		t.ID = fmt.Sprintf("k%d", len(tasks)+1)
+		tasks = append(tasks, t)
+		return t.ID, nil
+	})
+	return convextest.NewServer(d)
+}
+
+// Queries that must agree run in one batch, at one database timestamp.
+func ExampleBatch() {
+	srv := tasksDeployment()
+	defer srv.Close()
+	client, _ := convexclient.New(convexclient.Config{URL: srv.URL})
+	listTasks := convexclient.NewQuery[ListTasksArgs, []Task](nil, "tasks:list")
+	countTasks := convexclient.NewQuery[struct{}, int64](nil, "tasks:count")
+
+	b := client.NewBatch()
+	list := convexclient.Add(b, listTasks, ListTasksArgs{Limit: 10})
+	count := convexclient.Add(b, countTasks, struct{}{})
+	if err := b.Run(context.Background()); err != nil { // one POST /api/query_batch
+		fmt.Println(err)
+		return
+	}
+	tasks, err := list.Get()
+	n, _ := count.Get()
+	fmt.Println(len(tasks), n, err)
+	// Output: 2 2 <nil>
+}
+
+// A snapshot lets reads made in separate requests agree: each reads the
+// database as of the snapshot's timestamp, whatever was written since.
+func ExampleSnapshot() {
+	srv := tasksDeployment()
+	defer srv.Close()
+	client, _ := convexclient.New(convexclient.Config{URL: srv.URL})
+	countTasks := convexclient.NewQuery[struct{}, int64](nil, "tasks:count")
+	createTask := convexclient.NewMutation[Task, string](nil, "tasks:create")
+	ctx := context.Background()
+
+	snap, err := client.Snapshot(ctx) // POST /api/query_ts
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	before, _ := countTasks.CallAt(ctx, snap, struct{}{}) // POST /api/query_at_ts
+	if _, err := createTask.Call(ctx, client, Task{Title: "Celebrate"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	again, _ := countTasks.CallAt(ctx, snap, struct{}{})
+	now, _ := countTasks.Call(ctx, client, struct{}{})
+	fmt.Println(before, again, now)
+
+	// Snapshots expire (about 10 s on a self-hosted backend): take a new one.
+	if _, err := countTasks.CallAt(ctx, client.SnapshotAt(1), struct{}{}); errors.Is(err, convexclient.ErrOutOfRetention) {
+		fmt.Println("out of retention")
+	}
+	// Output:
+	// 2 2 3
+	// out of retention
 }

@@ -40,7 +40,7 @@ func (e *engine) attempts(ctx context.Context, s *callSpec, payload []byte, auth
 		ev.Status = a.status
 		sent = sent || !dialFailed(a.err)
 		a.sent = sent
-		if ctx.Err() != nil || !e.retryable(s.kind, a) || n >= e.cfg.Retry.MaxAttempts {
+		if ctx.Err() != nil || !e.retryable(s.kind, a) || s.permanent(a) || n >= e.cfg.Retry.MaxAttempts {
 			return a
 		}
 		e.putBuf(a.buf)
@@ -96,7 +96,7 @@ func (e *engine) overloadRetryAfter() time.Duration {
 
 // send makes one HTTP exchange.
 func (e *engine) send(ctx context.Context, s *callSpec, payload []byte, auth []string, rid string) attempt {
-	u := e.urls[s.kind]
+	u := e.url(s)
 	h := make(http.Header, 4)
 	h["Content-Type"] = jsonContentType
 	h["Convex-Client"] = e.clientHeader
@@ -188,7 +188,7 @@ func (e *engine) requestBody(s *callSpec) ([]byte, error) {
 		args = []byte("{}")
 	default:
 		var err error
-		if args, err = Marshal(s.args); err != nil {
+		if args, err = MarshalArgs(s.args); err != nil {
 			return nil, fmt.Errorf("convexclient: %s: %w: args: %w", s.path, ErrInvalidRequest, err)
 		}
 		if string(args) == "null" { // a nil pointer or map: no args

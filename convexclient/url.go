@@ -7,9 +7,10 @@ import (
 )
 
 // parseDeploymentURL checks a deployment URL against the rules in Config.URL
-// and returns it normalised as "scheme://host[:port]". Errors are
-// *ConfigError naming setting; they quote the host at most, never the whole
-// URL (which could hold userinfo).
+// and returns it normalised as "scheme://host[:port][/prefix]" (lower-case
+// scheme and host, no trailing slash): the base that endpoint paths such as
+// "/api/query" are appended to. Errors are *ConfigError naming setting; they
+// quote the host at most, never the whole URL (which could hold userinfo).
 func parseDeploymentURL(raw, setting string, allowed []string) (string, error) {
 	bad := func(reason string) (string, error) {
 		return "", &ConfigError{Setting: setting, Reason: reason}
@@ -25,8 +26,12 @@ func parseDeploymentURL(raw, setting string, allowed []string) (string, error) {
 	if u.User != nil {
 		return bad("must not contain a user name or password")
 	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return bad("must have no path, query or fragment (expected e.g. https://happy-animal-123.convex.cloud)")
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return bad("must have no query or fragment (expected e.g. https://happy-animal-123.convex.cloud)")
+	}
+	prefix, ok := pathPrefix(u)
+	if !ok {
+		return bad("has an invalid path prefix (expected plain segments of letters, digits, '-', '_', '.' or '~', e.g. https://proxy.example.com/convex)")
 	}
 	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
 	if host == "" {
@@ -35,23 +40,57 @@ func parseDeploymentURL(raw, setting string, allowed []string) (string, error) {
 	if port := u.Port(); port != "" && !validPort(port) {
 		return bad("has an invalid port")
 	}
-	loopback := isLoopback(host)
+	loopback, site := isLoopback(host), strings.HasSuffix(host, ".convex.site")
+	selfHosted := !site && hostAllowed(host, allowed)
 	switch scheme := strings.ToLower(u.Scheme); {
 	case scheme == "https":
-	case scheme == "http" && loopback:
+	case scheme == "http" && (loopback || selfHosted):
 	case scheme == "http":
-		return bad("must use https (http is allowed only for loopback hosts)")
+		return bad("must use https (http is allowed only for loopback hosts and allowed self-hosted hosts)")
 	default:
 		return bad("must be an https URL")
 	}
 	switch {
-	case strings.HasSuffix(host, ".convex.site"):
+	case site:
 		return bad("is a .convex.site URL (HTTP actions); use the deployment's .convex.cloud URL instead")
-	case loopback, isConvexCloud(host), hostAllowed(host, allowed):
+	case prefix != "" && isConvexCloud(host):
+		return bad("must have no path for a *.convex.cloud host (a path prefix is for a self-hosted backend behind a reverse proxy)")
+	case loopback, isConvexCloud(host), selfHosted:
 	default:
 		return bad("host " + quoteHost(host) + " is not a *.convex.cloud host; add it to the allowed self-hosted hosts to use it")
 	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host), nil
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + prefix, nil
+}
+
+// pathPrefix returns the URL's path without its trailing slash ("" for none
+// or "/"), for a deployment behind a reverse proxy that serves it under a
+// prefix. Only plain segments are accepted: no escapes, no empty, "." or
+// ".." segments, nothing a proxy could normalise differently.
+func pathPrefix(u *url.URL) (string, bool) {
+	if u.RawPath != "" {
+		return "", false
+	}
+	p := strings.TrimSuffix(u.Path, "/")
+	if p == "" {
+		return "", true
+	}
+	if len(p) > 256 || p[0] != '/' {
+		return "", false
+	}
+	for _, seg := range strings.Split(p[1:], "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return "", false
+		}
+		for i := 0; i < len(seg); i++ {
+			switch c := seg[i]; {
+			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+				c == '-', c == '_', c == '.', c == '~':
+			default:
+				return "", false
+			}
+		}
+	}
+	return p, true
 }
 
 func isConvexCloud(host string) bool {

@@ -7,7 +7,7 @@ import (
 )
 
 func TestDeploymentURLRules(t *testing.T) {
-	allowed := []string{"convex.example.com"}
+	allowed := []string{"convex.example.com", "backend", "x.convex.site"}
 	cases := []struct {
 		url, want, reason string // want "" = rejected with reason
 	}{
@@ -29,7 +29,7 @@ func TestDeploymentURLRules(t *testing.T) {
 		{"https://", "", "not a valid URL"},
 		{"mailto:a@b.c", "", "not a valid URL"},
 		{"http://happy-animal-123.convex.cloud", "", "must use https"},
-		{"http://convex.example.com", "", "must use https"},
+		{"http://convex.example.com", "http://convex.example.com", ""}, // allowed self-hosted host
 		{"ftp://a.convex.cloud", "", "must be an https URL"},
 		{"https://happy-animal-123.convex.site", "", "use the deployment's .convex.cloud URL"},
 		{"http://127.0.0.1.convex.site", "", "must use https"},
@@ -40,10 +40,27 @@ func TestDeploymentURLRules(t *testing.T) {
 		{"https://evilconvex.cloud", "", "not a *.convex.cloud host"},
 		{"https://a..convex.cloud", "", "not a *.convex.cloud host"},
 		{"https://example.com", "", "not a *.convex.cloud host"},
-		{"https://a.convex.cloud/api", "", "no path"},
-		{"https://a.convex.cloud?x=1", "", "no path"},
-		{"https://a.convex.cloud?", "", "no path"},
-		{"https://a.convex.cloud#frag", "", "no path"},
+		{"https://a.convex.cloud/api", "", "no path for a *.convex.cloud host"},
+		{"https://a.convex.cloud?x=1", "", "no query"},
+		{"https://a.convex.cloud?", "", "no query"},
+		{"https://a.convex.cloud#frag", "", "no query or fragment"},
+		// Self-hosted: http for allowed hosts, and a reverse-proxy prefix.
+		{"http://backend:3210", "http://backend:3210", ""},
+		{"http://BACKEND:3210/", "http://backend:3210", ""},
+		{"https://convex.example.com/convex", "https://convex.example.com/convex", ""},
+		{"https://convex.example.com/convex/", "https://convex.example.com/convex", ""},
+		{"https://convex.example.com/a/b-c_d.e~f", "https://convex.example.com/a/b-c_d.e~f", ""},
+		{"http://127.0.0.1:8080/convex", "http://127.0.0.1:8080/convex", ""},
+		{"http://other:3210", "", "must use https"},
+		{"https://convex.example.com//x", "", "invalid path prefix"},
+		{"https://convex.example.com/a/../b", "", "invalid path prefix"},
+		{"https://convex.example.com/a/./b", "", "invalid path prefix"},
+		{"https://convex.example.com/a%2Fb", "", "invalid path prefix"},
+		{"https://convex.example.com/a b", "", "invalid path prefix"},
+		{"https://convex.example.com/a%20b", "", "invalid path prefix"},
+		{"https://x.convex.site", "", ".convex.site"},
+		{"http://x.convex.site", "", "must use https"},
+		{"https://happy.convex.site/prefix", "", ".convex.site"},
 		{"https://user:pw@a.convex.cloud", "", "user name or password"},
 		{"https://a.convex.cloud:0", "", "invalid port"},
 		{"https://a.convex.cloud:99999", "", "invalid port"},

@@ -63,6 +63,42 @@ func BenchmarkMarshalArgs(b *testing.B) {
 	}
 }
 
+// BenchmarkMarshalArgsLimits is BenchmarkMarshalArgs through MarshalArgs,
+// which checks Convex's value limits while encoding (the cost of the
+// checks is the difference).
+func BenchmarkMarshalArgsLimits(b *testing.B) {
+	a := newBenchArgs()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := MarshalArgs(&a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMarshalArgsLimitsList: a list-heavy args object (500 dynamic
+// objects), Marshal vs MarshalArgs.
+func BenchmarkMarshalArgsLimitsList(b *testing.B) {
+	items := make([]any, 500)
+	for i := range items {
+		items[i] = map[string]any{"title": "t", "n": float64(i), "tags": []any{"a", "b"}}
+	}
+	args := map[string]any{"items": items}
+	for _, fn := range []struct {
+		name string
+		f    func(any) ([]byte, error)
+	}{{"Marshal", Marshal}, {"MarshalArgs", MarshalArgs}} {
+		b.Run(fn.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := fn.f(args); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkMarshalArgsEncodingJSON(b *testing.B) {
 	a := newBenchArgs()
 	b.ReportAllocs()

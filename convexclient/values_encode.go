@@ -16,6 +16,7 @@ const maxSafeInt = 1 << 53
 type encoder struct {
 	buf   []byte
 	depth int
+	lim   limits // Convex's value limits (values_limits.go), off for Marshal
 }
 
 func (e *encoder) value(v reflect.Value) error {
@@ -163,12 +164,11 @@ func (e *encoder) marshaler(m json.Marshaler) error {
 	if err := p.run(); err != nil {
 		return err
 	}
-	e.buf = p.out
-	return nil
+	return e.appendChecked(p.out)
 }
 
 func (e *encoder) array(v reflect.Value) error {
-	if err := e.enter(); err != nil {
+	if err := e.open(v.Len(), true); err != nil {
 		return err
 	}
 	e.buf = append(e.buf, '[')
@@ -181,8 +181,7 @@ func (e *encoder) array(v reflect.Value) error {
 		}
 	}
 	e.buf = append(e.buf, ']')
-	e.depth--
-	return nil
+	return e.close(false)
 }
 
 func (e *encoder) key(k string) error {
@@ -195,7 +194,7 @@ func (e *encoder) key(k string) error {
 }
 
 func (e *encoder) mapValue(v reflect.Value) error {
-	if err := e.enter(); err != nil {
+	if err := e.open(v.Len(), false); err != nil {
 		return err
 	}
 	type kv struct {
@@ -220,15 +219,14 @@ func (e *encoder) mapValue(v reflect.Value) error {
 		}
 	}
 	e.buf = append(e.buf, '}')
-	e.depth--
-	return nil
+	return e.close(false)
 }
 
 func (e *encoder) structValue(v reflect.Value) error {
-	if err := e.enter(); err != nil {
+	si := types.structInfo(v.Type())
+	if err := e.open(structFields(len(si.fields)), false); err != nil {
 		return err
 	}
-	si := types.structInfo(v.Type())
 	e.buf = append(e.buf, '{')
 	first := true
 fields:
@@ -260,8 +258,7 @@ fields:
 		}
 	}
 	e.buf = append(e.buf, '}')
-	e.depth--
-	return nil
+	return e.close(structFields(len(si.fields)) == structRecount)
 }
 
 func isEmptyValue(v reflect.Value) bool {

@@ -9,7 +9,7 @@ import (
 // mapAny encodes a map[string]any without per-value reflection for the
 // common dynamic types.
 func (e *encoder) mapAny(m map[string]any) error {
-	if err := e.enter(); err != nil {
+	if err := e.open(len(m), false); err != nil {
 		return err
 	}
 	var small [16]string
@@ -31,8 +31,7 @@ func (e *encoder) mapAny(m map[string]any) error {
 		}
 	}
 	e.buf = append(e.buf, '}')
-	e.depth--
-	return nil
+	return e.close(false)
 }
 
 // dynamic encodes the dynamic value types directly, falling back to
@@ -66,7 +65,7 @@ func (e *encoder) dynamic(x any) error {
 			e.buf = append(e.buf, "null"...)
 			return nil
 		}
-		if err := e.enter(); err != nil {
+		if err := e.open(len(x), true); err != nil {
 			return err
 		}
 		e.buf = append(e.buf, '[')
@@ -79,7 +78,9 @@ func (e *encoder) dynamic(x any) error {
 			}
 		}
 		e.buf = append(e.buf, ']')
-		e.depth--
+		if err := e.close(false); err != nil {
+			return err
+		}
 	case map[string]any:
 		if x == nil {
 			e.buf = append(e.buf, "null"...)

@@ -1,10 +1,14 @@
 // Command convexfake serves a fake Convex deployment for development and
 // records the cassettes the tests replay. Exactly one mode:
 //
-//	convexfake -dev [-addr A]
+//	convexfake -dev [-addr A] [-jwks-url URL -issuer ISS [-application-id ID]]
 //	    the dev backend (examples/demo/devbackend: the demo app's functions
 //	    emulated in Go, with the demo seed); deploy key from
-//	    CONVEX_DEPLOY_KEY, else a random one that is printed.
+//	    CONVEX_DEPLOY_KEY, else a random one that is printed. With
+//	    -jwks-url and -issuer it trusts Bearer JWTs as a Convex customJwt
+//	    provider would (e.g. a locally run gateway's
+//	    http://127.0.0.1:8080/.well-known/jwks.json, issuer
+//	    http://127.0.0.1:8080).
 //	convexfake -cassettes DIR [-addr A] [-repeat]
 //	    strict replay of every cassette in DIR; an unrecorded request gets
 //	    404 {"code":"UnrecordedRequest"} naming the nearest recording.
@@ -39,6 +43,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/convexclient/convextest"
 )
 
@@ -59,6 +64,7 @@ type options struct {
 	proxy                              bool
 	cassettes, upstream, out, scenario string
 	addr, normalize                    string
+	jwksURL, issuer, applicationID     string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -77,6 +83,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.normalize, "normalize", "auto", "with -record: auto (off with reset, map with -no-reset), off or map")
 	fs.BoolVar(&o.list, "list", false, "list the scenarios")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:3210", "listen `address` for -dev and -cassettes")
+	fs.StringVar(&o.jwksURL, "jwks-url", "", "with -dev: trust JWTs signed by the keys at this JWKS `URL` (with -issuer)")
+	fs.StringVar(&o.issuer, "issuer", "", "with -dev and -jwks-url: the tokens' `issuer`")
+	fs.StringVar(&o.applicationID, "application-id", "convex", "with -jwks-url: the audience `ID` tokens must carry (\"\" for none)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -107,7 +116,22 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	default:
 		return o, fmt.Errorf("-normalize must be auto, off or map, not %q", o.normalize)
 	}
+	if (o.jwksURL == "") != (o.issuer == "") {
+		return o, errors.New("-jwks-url and -issuer go together")
+	}
+	if o.jwksURL != "" && !o.dev {
+		return o, errors.New("-jwks-url only goes with -dev")
+	}
 	return o, nil
+}
+
+// verifier is the dev backend's token verifier: a customJwt provider over
+// -jwks-url, or none.
+func (o options) verifier() func(string) (*convexclient.Identity, error) {
+	if o.jwksURL == "" {
+		return nil
+	}
+	return convextest.JWKSURLVerifier(convextest.JWKSURLOptions{URL: o.jwksURL, Issuer: o.issuer, ApplicationID: o.applicationID})
 }
 
 func (o options) normalizeMode() convextest.NormalizeMode {
@@ -154,7 +178,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			key = "dev:" + randomHex(16)
 			fmt.Fprintf(stdout, "deploy key (dev only): %s\n", key)
 		}
-		return serveDev(ctx, o.addr, key, stdout, log)
+		return serveDev(ctx, o.addr, key, o.verifier(), stdout, log)
 	}
 }
 

@@ -3,12 +3,19 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/base64"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/convexgw/convexgw/convexclient/convextest"
 	"github.com/convexgw/convexgw/examples/demo/devbackend"
@@ -43,6 +50,13 @@ func TestParseFlags(t *testing.T) {
 		{"proxy on all interfaces", []string{"-record", "-proxy", "-upstream", "u", "-addr", ":3210"}, "loopback", nil},
 		{"proxy on a public address", []string{"-record", "-proxy", "-upstream", "u", "-addr", "10.1.2.3:3210"}, "loopback", nil},
 		{"proxy on localhost", []string{"-record", "-proxy", "-upstream", "u", "-addr", "localhost:0"}, "", func(o options) bool { return o.proxy }},
+		{"dev trusting a JWKS URL", []string{"-dev", "-jwks-url", "http://127.0.0.1:8080/.well-known/jwks.json", "-issuer", "http://127.0.0.1:8080"}, "", func(o options) bool {
+			return o.jwksURL != "" && o.issuer == "http://127.0.0.1:8080" && o.applicationID == "convex" && o.verifier() != nil
+		}},
+		{"dev without JWKS", []string{"-dev"}, "", func(o options) bool { return o.verifier() == nil }},
+		{"jwks-url without issuer", []string{"-dev", "-jwks-url", "http://x/jwks.json"}, "go together", nil},
+		{"issuer without jwks-url", []string{"-dev", "-issuer", "http://x"}, "go together", nil},
+		{"jwks-url without dev", []string{"-cassettes", "d", "-jwks-url", "http://x/jwks.json", "-issuer", "http://x"}, "only goes with -dev", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,5 +220,44 @@ func TestRunRecordProxy(t *testing.T) {
 	}
 	if len(c.Interactions) != 1 || c.Interactions[0].Response.Body != body || c.Interactions[0].Request.Auth != convextest.AuthAdmin {
 		t.Fatalf("cassette %+v", c)
+	}
+}
+
+// TestRunDevTrustsJWKSURL: with -jwks-url and -issuer the dev backend
+// verifies Bearer tokens against keys fetched over HTTP, as Convex would
+// against a locally run gateway.
+func TestRunDevTrustsJWKSURL(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, _ := key.PublicKey.Bytes()
+	b64 := base64.RawURLEncoding.EncodeToString
+	jwks := `{"keys":[{"kty":"EC","kid":"k1","alg":"ES256","crv":"P-256","x":"` + b64(pt[1:33]) + `","y":"` + b64(pt[33:]) + `"}]}`
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		io.WriteString(w, jwks)
+	}))
+	defer gw.Close()
+	url := startRun(t, []string{"-dev", "-addr", "127.0.0.1:0", "-jwks-url", gw.URL + "/.well-known/jwks.json", "-issuer", gw.URL},
+		map[string]string{"CONVEX_DEPLOY_KEY": "dev-key"})
+	sign := func(kid string) string {
+		tok := jwt.NewWithClaims(jwt.SigningMethodES256, jwt.MapClaims{"iss": gw.URL, "sub": "u1", "aud": "convex", "exp": time.Now().Add(time.Minute).Unix()})
+		tok.Header["kid"] = kid
+		s, err := tok.SignedString(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	body := `{"path":"auth:getUserByEmail","args":{"email":"member@demo.test"}}`
+	// The token is accepted (the function then runs: HTTP 200, whatever it answers).
+	if status, resp := postJSON(t, url+"/api/query", body, "Bearer "+sign("k1")); status != 200 {
+		t.Errorf("gateway token: %d %s", status, resp)
+	}
+	status, resp := postJSON(t, url+"/api/query", body, "Bearer "+sign("k2"))
+	if status != 401 || !strings.Contains(resp, "The JWT's 'kid' (key ID) header is 'k2'") {
+		t.Errorf("unknown key: %d %s", status, resp)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/convexclient/convextest"
 	"github.com/convexgw/convexgw/examples/demo/devbackend"
 )
@@ -38,9 +39,9 @@ func serveCassettes(ctx context.Context, o options, stdout io.Writer, log *zap.L
 }
 
 // serveDev serves the dev backend with the demo seed.
-func serveDev(ctx context.Context, addr, key string, stdout io.Writer, log *zap.Logger) error {
+func serveDev(ctx context.Context, addr, key string, verify func(string) (*convexclient.Identity, error), stdout io.Writer, log *zap.Logger) error {
 	b := devbackend.New(devbackend.Options{Logger: log})
-	d := b.Deployment(convextest.Options{AdminKey: key, MaxRecordedCalls: -1}) // long-running: keep no call log
+	d := b.Deployment(convextest.Options{AdminKey: key, VerifyToken: verify, MaxRecordedCalls: -1}) // long-running: keep no call log
 	for _, a := range devbackend.DemoAccounts() {
 		log.Info("demo account", zap.String("email", a.Email), zap.String("role", a.Role), zap.Bool("active", a.Active))
 	}

@@ -4,7 +4,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
-	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/convexgw/convexgw/convexclient"
@@ -22,6 +22,9 @@ type AuthError struct {
 // Error implements error.
 func (e *AuthError) Error() string { return e.Code + ": " + e.Message }
 
+// response is the HTTP answer for e.
+func (e *AuthError) response() Response { return codeResponse(e.status(), e.Code, e.Message) }
+
 func (e *AuthError) status() int {
 	if e.Status == 0 {
 		return http.StatusUnauthorized
@@ -35,90 +38,105 @@ type principal struct {
 	identity *convexclient.Identity
 }
 
-// authHeader is an Authorization header split syntactically (no secrets
-// checked yet).
+// authHeader is an Authorization header parsed as the backend's
+// ExtractAuthenticationToken does, before any secret is checked.
 type authHeader struct {
-	kind  AuthKind // AuthNone, AuthUser (token) or AuthAdmin (key, maybe acting)
-	value string   // token or key[:identity]
+	kind     AuthKind               // AuthNone, AuthUser, AuthAdmin or AuthActing
+	value    string                 // trimmed token (AuthUser)
+	keyOK    bool                   // AuthAdmin, AuthActing: the key is the configured one
+	identity *convexclient.Identity // AuthActing: the identity to act as
 }
 
-// parseAuthHeader applies the backend's syntactic rules: shorter than 7
-// bytes → 400 InvalidHeaderFailure; not "Convex <x>" or "Bearer <non-empty>"
-// (prefix case-insensitive) → 400 InvalidAdminKey.
-func parseAuthHeader(h string) (authHeader, *AuthError) {
+// Texts of the backend's Authorization header errors
+// (convex-backend crates/local_backend/src/authentication.rs,
+// crates/authentication/src/lib.rs extract_bearer_token).
+var (
+	errInvalidHeader  = &AuthError{Status: http.StatusBadRequest, Code: "InvalidHeaderFailure", Message: "Invalid authentication header"}
+	errInvalidAdmin   = &AuthError{Status: http.StatusBadRequest, Code: "InvalidAdminKey", Message: "Invalid admin key"}
+	errMalformedActAs = &AuthError{Status: http.StatusBadRequest, Code: "HeaderParseFailure", Message: "Malformed Authorization header."}
+	errBadAdminKey    = &AuthError{Code: "BadAdminKey", Message: "The provided admin key was invalid for this instance"}
+)
+
+// parseAuthHeader applies the backend's syntactic rules, in its order: a
+// value that is not visible ASCII → 400 HeaderParseFailure; shorter than 7
+// bytes → 400 InvalidHeaderFailure; "Convex <key>[:<base64 identity>]"
+// (prefix case-insensitive; a malformed identity → 400 HeaderParseFailure
+// "Malformed Authorization header."); "Bearer <token>" (trimmed); anything
+// else → 400 InvalidAdminKey. Whether the key is right is decided later, by
+// authenticate.
+func (d *Deployment) parseAuthHeader(h string) (authHeader, *AuthError) {
 	if h == "" {
 		return authHeader{kind: AuthNone}, nil
 	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; (c < 0x20 && c != '\t') || c >= 0x7f {
+			return authHeader{}, &AuthError{Status: http.StatusBadRequest, Code: "HeaderParseFailure",
+				Message: "Failed to parse header " + rustHeaderDebug(h)}
+		}
+	}
 	if len(h) < 7 {
-		return authHeader{}, &AuthError{Status: 400, Code: "InvalidHeaderFailure", Message: "Invalid Authorization header: too short"}
+		return authHeader{}, errInvalidHeader
 	}
-	switch strings.ToLower(h[:7]) {
-	case "convex ":
-		return authHeader{kind: AuthAdmin, value: h[7:]}, nil
-	case "bearer ":
-		if h[7:] != "" {
-			return authHeader{kind: AuthUser, value: h[7:]}, nil
-		}
+	if strings.EqualFold(h[:7], "convex ") {
+		return d.parseAdminKey(h[7:])
 	}
-	return authHeader{}, &AuthError{Status: 400, Code: "InvalidAdminKey", Message: "Invalid admin key"}
+	if len(h) <= 7 || !strings.EqualFold(h[:7], "bearer ") {
+		return authHeader{}, errInvalidAdmin
+	}
+	return authHeader{kind: AuthUser, value: strings.TrimSpace(h[7:])}, nil
 }
 
-var badAdminKey = &AuthError{Code: "BadAdminKey", Message: "The provided admin key was invalid for this instance"}
-
-// authenticate verifies the credential of a parsed header.
-func (d *Deployment) authenticate(h authHeader) (principal, *AuthError) {
-	switch h.kind {
-	case AuthNone:
-		return principal{kind: AuthNone}, nil
-	case AuthUser:
-		if d.opts.VerifyToken == nil {
-			return principal{}, &AuthError{Code: "NoAuthProvider", Message: "No auth provider found matching the given token"}
-		}
-		id, err := d.opts.VerifyToken(h.value)
-		if err != nil {
-			var ae *AuthError
-			if errors.As(err, &ae) {
-				return principal{}, ae
-			}
-			return principal{}, &AuthError{Code: "InvalidAuthHeader", Message: "Could not verify token: " + err.Error()}
-		}
-		if id == nil {
-			return principal{}, &AuthError{Code: "InvalidAuthHeader", Message: "Could not verify token"}
-		}
-		cp := *id
-		if cp.TokenIdentifier == "" {
-			cp.TokenIdentifier = cp.Issuer + "|" + cp.Subject
-		}
-		return principal{kind: AuthUser, identity: &cp}, nil
+// parseAdminKey splits "<key>[:<base64 identity>]". The backend splits at
+// the first ':' after removing the key's type prefix, which real keys
+// ("prod:name|secret") never contain otherwise; a configured key that does
+// (test keys such as "dev:k") is recognised first, so it works too.
+func (d *Deployment) parseAdminKey(key string) (authHeader, *AuthError) {
+	h := authHeader{kind: AuthAdmin, value: key}
+	rest, acting := "", false
+	if k, r, ok := d.matchKey(key); ok {
+		h.keyOK, rest, acting = true, r, k
+	} else {
+		var k string
+		k, rest, acting = strings.Cut(removeTypePrefix(key), ":")
+		h.value = k
 	}
-	want := stripKeyType(d.opts.AdminKey)
-	got := stripKeyType(h.value)
+	if !acting {
+		return h, nil
+	}
+	id, err := convexclient.DecodeIdentity(rest)
+	if err != nil {
+		return authHeader{}, errMalformedActAs
+	}
+	h.kind, h.identity = AuthActing, &id
+	return h, nil
+}
+
+// matchKey reports whether key is the configured deploy key, with or
+// without its type prefix, possibly followed by ":<rest>" (acting).
+func (d *Deployment) matchKey(key string) (acting bool, rest string, ok bool) {
+	want := d.opts.AdminKey
 	if want == "" {
-		return principal{}, badAdminKey
+		return false, "", false
 	}
-	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1 {
-		return principal{kind: AuthAdmin}, nil
-	}
-	if len(got) > len(want) && got[len(want)] == ':' &&
-		subtle.ConstantTimeCompare([]byte(got[:len(want)]), []byte(want)) == 1 {
-		id, err := convexclient.DecodeIdentity(got[len(want)+1:])
-		if err != nil {
-			return principal{}, &AuthError{Status: 400, Code: "InvalidActingIdentity", Message: "The identity to act as is not valid base64 JSON"}
-		}
-		if id.TokenIdentifier == "" {
-			if id.Issuer == "" || id.Subject == "" {
-				return principal{}, &AuthError{Status: 400, Code: "InvalidActingIdentity", Message: "The identity to act as needs tokenIdentifier, or issuer and subject"}
+	for _, w := range []string{want, removeTypePrefix(want), legacyStripType(want)} {
+		for _, k := range []string{key, removeTypePrefix(key), legacyStripType(key)} {
+			if len(k) < len(w) || subtle.ConstantTimeCompare([]byte(k[:len(w)]), []byte(w)) != 1 {
+				continue
 			}
-			id.TokenIdentifier = id.Issuer + "|" + id.Subject
+			if len(k) == len(w) {
+				return false, "", true
+			}
+			if k[len(w)] == ':' {
+				return true, k[len(w)+1:], true
+			}
 		}
-		return principal{kind: AuthActing, identity: &id}, nil
 	}
-	return principal{}, badAdminKey
+	return false, "", false
 }
 
-// stripKeyType removes a deploy key's "prod:"/"dev:"/"preview:" type prefix,
-// which the backend ignores.
-func stripKeyType(k string) string {
+// legacyStripType removes a "prod:", "dev:" or "preview:" prefix from a key
+// without '|' (test keys), which the backend would not strip.
+func legacyStripType(k string) string {
 	for _, p := range []string{"prod:", "dev:", "preview:"} {
 		if strings.HasPrefix(k, p) {
 			return k[len(p):]
@@ -127,21 +145,92 @@ func stripKeyType(k string) string {
 	return k
 }
 
-var semverRe = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+// rustHeaderDebug formats a header value as Rust's HeaderValue Debug does.
+func rustHeaderDebug(h string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(h); i++ {
+		switch c := h[i]; {
+		case c == '"':
+			b.WriteString(`\"`)
+		case c == ' ' || c == '\t' || (c > 0x20 && c < 0x7f):
+			b.WriteByte(c)
+		default:
+			b.WriteString(`\x` + strconv.FormatUint(uint64(c), 16))
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
 
-// checkClientVersion applies the backend's Convex-Client header rules: no
-// '-' → 400 InvalidClientVersion; npm-<non-semver> → 400
-// ClientVersionUnsupported. Unknown client names are accepted.
-func checkClientVersion(v string) *AuthError {
-	if v == "" {
-		return nil
-	}
-	name, ver, ok := strings.Cut(v, "-")
+// removeTypePrefix strips a deploy key's "<type>:" prefix as the backend
+// does (crates/common/src/types/admin_key.rs, AdminKey::remove_type_prefix):
+// only in a key of the form "<type>:<instance>|<secret>"; "preview:" and
+// "project:" keys keep only the part after '|'.
+func removeTypePrefix(k string) string {
+	instance, secret, ok := strings.Cut(k, "|")
 	if !ok {
-		return &AuthError{Status: 400, Code: "InvalidClientVersion", Message: "Invalid client version: " + v}
+		return k
 	}
-	if strings.EqualFold(name, "npm") && !semverRe.MatchString(ver) && !strings.HasPrefix(strings.ToLower(ver), "cli-") {
-		return &AuthError{Status: 400, Code: "ClientVersionUnsupported", Message: "Unsupported client version: " + v}
+	typ, info, ok := strings.Cut(instance, ":")
+	if !ok {
+		return k
 	}
-	return nil
+	if strings.EqualFold(typ, "preview") || strings.EqualFold(typ, "project") {
+		return secret
+	}
+	return info + "|" + secret
+}
+
+// authenticate verifies the credential of a parsed header.
+func (d *Deployment) authenticate(h authHeader) (principal, *AuthError) {
+	switch h.kind {
+	case AuthNone:
+		return principal{kind: AuthNone}, nil
+	case AuthUser:
+		return d.authenticateToken(h.value)
+	}
+	if !h.keyOK {
+		return principal{}, errBadAdminKey
+	}
+	if h.kind == AuthAdmin {
+		return principal{kind: AuthAdmin}, nil
+	}
+	id := *h.identity
+	if id.TokenIdentifier == "" {
+		id.TokenIdentifier = id.Issuer + "|" + id.Subject
+	}
+	return principal{kind: AuthActing, identity: &id}, nil
+}
+
+// authenticateToken verifies a Bearer JWT with Options.VerifyToken, or,
+// without one, answers as a backend with no auth provider: the payload is
+// parsed first (InvalidAuthHeader), then NoAuthProvider.
+func (d *Deployment) authenticateToken(token string) (principal, *AuthError) {
+	if d.opts.VerifyToken == nil {
+		claims, err := unverifiedJWTClaims(token)
+		if err != nil {
+			return principal{}, errUnparsableJWT
+		}
+		if iss, _ := claims["iss"].(string); iss == "" {
+			return principal{}, errMissingIssuer
+		}
+		return principal{}, &AuthError{Code: "NoAuthProvider", Message: noProvidersMessage}
+	}
+	id, err := d.opts.VerifyToken(token)
+	if err != nil {
+		var ae *AuthError
+		if errors.As(err, &ae) {
+			return principal{}, ae
+		}
+		return principal{}, &AuthError{Code: "InvalidAuthHeader", Message: "Could not verify token: " + err.Error()}
+	}
+	if id == nil {
+		return principal{}, &AuthError{Code: "InvalidAuthHeader", Message: "Could not verify token"}
+	}
+	cp := *id
+	if cp.TokenIdentifier == "" {
+		cp.TokenIdentifier = cp.Issuer + "|" + cp.Subject
+	}
+	return principal{kind: AuthUser, identity: &cp}, nil
 }

@@ -14,10 +14,17 @@ import (
 type Call struct {
 	Kind      convexclient.Kind
 	Path      string // canonical "module:function", no ".js"
+	Component string // component path, "" for the root app
 	Args      []byte // the args object, Convex-encoded JSON
 	Auth      AuthKind
 	Identity  *convexclient.Identity // nil when the caller has no user identity
 	RequestID string
+	// Timestamp is the database timestamp the call reads at: the snapshot's
+	// for /api/query_at_ts and /api/query_batch, the latest otherwise. A
+	// handler keeping versioned state can answer as of it; others see the
+	// current state (the deployment memoises snapshot reads per query, so
+	// repeating one at the same timestamp answers the same).
+	Timestamp convexclient.Timestamp
 
 	mu   sync.Mutex
 	logs []string

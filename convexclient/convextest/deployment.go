@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/convexgw/convexgw/convexclient"
 )
@@ -31,12 +33,22 @@ const (
 // FuncOption configures a registered function.
 type FuncOption func(*funcOptions)
 
-type funcOptions struct{ vis convexclient.Visibility }
+type funcOptions struct {
+	vis       convexclient.Visibility
+	component string
+}
 
 // Internal marks a function internal: callable only with the deploy key
 // (plain or acting as a user); other callers get the same answer as for a
 // missing function.
 func Internal() FuncOption { return func(o *funcOptions) { o.vis = convexclient.Internal } }
+
+// InComponent registers the function in the component at path (e.g.
+// "waitlist", or "a/b" for a nested component) instead of the root app.
+// Component functions are reached only through /api/function with its
+// componentPath (and the deploy key), as on Convex. It panics at
+// registration if path is not component names separated by '/'.
+func InComponent(path string) FuncOption { return func(o *funcOptions) { o.component = path } }
 
 // Function is a registered Convex function.
 type Function struct {
@@ -62,6 +74,13 @@ type Options struct {
 	// value records none. Long-running servers (dev mode, benchmarks) set
 	// it, or memory grows with every call.
 	MaxRecordedCalls int
+	// Now is the deployment's clock, for snapshot timestamps and their
+	// retention. Nil means time.Now.
+	Now func() time.Time
+	// SnapshotRetention is how old a /api/query_at_ts timestamp may be
+	// before it is answered 503 (out of retention). Zero means
+	// DefaultSnapshotRetention (10 s, the self-hosted backend's window).
+	SnapshotRetention time.Duration
 }
 
 // Deployment is a fake Convex deployment: an http.Handler serving the Convex
@@ -72,10 +91,15 @@ type Options struct {
 type Deployment struct {
 	opts Options
 
-	mu     sync.RWMutex
-	funcs  map[string]Function // canonical "module:function" -> function
-	calls  []RecordedCall
-	faults map[string]*faultState
+	mu        sync.RWMutex
+	funcs     map[string]Function // canonical "module:function" (root) or "<component>\x00module:function"
+	calls     []RecordedCall
+	faults    map[string]*faultState
+	snapshots map[uint64]*snapshotMemo // by timestamp
+
+	writeMu               sync.RWMutex // writes hold it shared, a batch exclusively
+	tsMu                  sync.Mutex
+	lastWrite, lastIssued uint64 // timestamps (Unix ns)
 
 	inFlight atomic.Int64
 }
@@ -109,9 +133,49 @@ func (d *Deployment) register(kind convexclient.Kind, path string, h Handler, op
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if err := d.Register(path, Function{Kind: kind, Visibility: o.vis, Handler: h}); err != nil {
+	fn := Function{Kind: kind, Visibility: o.vis, Handler: h}
+	var err error
+	if o.component == "" {
+		err = d.Register(path, fn)
+	} else {
+		err = d.registerIn(o.component, path, fn)
+	}
+	if err != nil {
 		panic(err) // like http.HandleFunc: a bad registration is a programming error
 	}
+}
+
+// registerIn registers fn in a component.
+func (d *Deployment) registerIn(component, path string, fn Function) error {
+	if err := checkComponentPath(component); err != nil {
+		return fmt.Errorf("convextest: register %s in component %q: %w", path, component, err)
+	}
+	fp, err := parseFunctionPath(path)
+	if err != nil {
+		return err
+	}
+	if fn.Handler == nil || fn.Kind.SpecName() == "" {
+		return fmt.Errorf("convextest: register %s: missing handler or kind", path)
+	}
+	d.mu.Lock()
+	if d.funcs == nil {
+		d.funcs = map[string]Function{}
+	}
+	d.funcs[component+"\x00"+fp.String()] = fn
+	d.mu.Unlock()
+	return nil
+}
+
+// lookup finds a function by canonical path in a component ("" = root).
+func (d *Deployment) lookup(component, canonical string) (Function, bool) {
+	key := canonical
+	if component != "" {
+		key = component + "\x00" + canonical
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	fn, ok := d.funcs[key]
+	return fn, ok
 }
 
 // Query registers a query handler at path ("module:function"). It panics if
@@ -142,13 +206,16 @@ func (d *Deployment) Lookup(path string) (Function, bool) {
 	return fn, ok
 }
 
-// Paths returns the canonical paths of the registered functions, sorted.
+// Paths returns the canonical paths of the root component's registered
+// functions, sorted.
 func (d *Deployment) Paths() []string {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	out := make([]string, 0, len(d.funcs))
 	for p := range d.funcs {
-		out = append(out, p)
+		if !strings.Contains(p, "\x00") {
+			out = append(out, p)
+		}
 	}
 	sort.Strings(out)
 	return out
@@ -159,11 +226,16 @@ func (d *Deployment) Paths() []string {
 func (d *Deployment) InFlight() int { return int(d.inFlight.Load()) }
 
 // RecordedCall is one request the deployment received on a function
-// endpoint. Path is canonical ("" when unparseable), Args the canonical args
-// object (nil when invalid), Subject the identity subject (user or acting),
-// Status the HTTP status answered (0 for an injected reset or hang).
+// endpoint (one per query of a batch; /api/query_ts is not recorded).
+// Endpoint is the route (an Endpoint constant), Path is canonical ("" when
+// unparseable), Component the /api/function componentPath, Args the
+// canonical args object (nil when invalid), Subject the identity subject
+// (user or acting), Status the HTTP status answered (0 for an injected
+// reset or hang; a batch's queries share the batch's status).
 type RecordedCall struct {
+	Endpoint  string
 	Kind      convexclient.Kind // 0 for /api/run and /api/function
+	Component string
 	Path      string
 	Args      []byte
 	Auth      AuthKind

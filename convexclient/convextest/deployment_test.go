@@ -32,7 +32,7 @@ func TestBodyAndArgsLimits(t *testing.T) {
 	// Body within the limit but args over 16 MiB by Convex's size measure.
 	args := `{"path":"tasks:list","args":{"s":"` + strings.Repeat("a", 16<<20) + `"}}`
 	status, body = doPost(t, f.URL, "/api/query", args, nil)
-	want := errBody(fmt.Sprintf("Arguments for tasks:list are too large (actual: %d bytes, limit: 16 MiB)", 16<<20+6))
+	want := errBody("Arguments for tasks.js:list are too large (actual: 16.00 MiB, limit: 16 MiB)")
 	if status != 200 || body != want {
 		t.Errorf("oversize args: %d %.200s", status, body)
 	}
@@ -113,10 +113,10 @@ func TestCallsRecorded(t *testing.T) {
 	doPost(t, f.URL, "/api/query", `{"path":"tasks:list","args":{"b":1,"a":2}}`, nil)
 	doPost(t, f.URL, "/api/run/admin/users/get", `{"args":{}}`, nil)
 	want := []RecordedCall{
-		{Kind: convexclient.KindMutation, Path: "tasks:create", Args: []byte(`{"priority":{"$integer":"AQAAAAAAAAA="},"title":"t"}`), Auth: AuthNone, RequestID: "rid1", Status: 200},
-		{Kind: convexclient.KindQuery, Auth: AuthNone, RequestID: "rid1", Status: 400},
-		{Kind: convexclient.KindQuery, Path: "tasks:list", Args: []byte(`{"a":2.0,"b":1.0}`), Auth: AuthNone, RequestID: "rid1", Status: 200},
-		{Path: "admin/users:get", Args: []byte(`{}`), Auth: AuthNone, RequestID: "rid1", Status: 200},
+		{Endpoint: EndpointMutation, Kind: convexclient.KindMutation, Path: "tasks:create", Args: []byte(`{"priority":{"$integer":"AQAAAAAAAAA="},"title":"t"}`), Auth: AuthNone, RequestID: "rid1", Status: 200},
+		{Endpoint: EndpointQuery, Kind: convexclient.KindQuery, Auth: AuthNone, RequestID: "rid1", Status: 400},
+		{Endpoint: EndpointQuery, Kind: convexclient.KindQuery, Path: "tasks:list", Args: []byte(`{"a":2.0,"b":1.0}`), Auth: AuthNone, RequestID: "rid1", Status: 200},
+		{Endpoint: EndpointRun, Path: "admin/users:get", Args: []byte(`{}`), Auth: AuthNone, RequestID: "rid1", Status: 200},
 	}
 	got := f.Calls()
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {

@@ -2,13 +2,18 @@
 // development, in the spirit of net/http/httptest.
 //
 // A Deployment serves the Convex HTTP API (POST /api/query, /api/mutation,
-// /api/action, /api/run/..., /api/function) from Go handlers registered per
-// function path, and answers byte for byte like the real backend: compact
-// JSON, sorted keys, integral floats as 42.0, logLines only when present,
-// errorData only for ConvexErrors, "[Request ID: <id>] Server Error\n..."
-// messages, and the backend's HTTP-level errors ({"code","message"}) for a
-// bad Content-Type, body, Authorization header, deploy key, JWT or format.
-// Internal functions are invisible to callers without the deploy key.
+// /api/action, /api/run/..., /api/function, /api/query_ts,
+// /api/query_at_ts, /api/query_batch) from Go handlers registered per
+// function path (root or, with InComponent, a component), and answers byte
+// for byte like the real backend: compact JSON, sorted keys, integral
+// floats as 42.0, logLines only when present, errorData only for
+// ConvexErrors, "[Request ID: <id>] Server Error\n..." messages, and the
+// backend's HTTP-level errors ({"code","message"}) with its texts and in
+// its order for a bad Convex-Client version (with the deprecation
+// headers), Authorization header, Content-Type or body, function path,
+// deploy key, JWT, snapshot timestamp or format. Internal functions are
+// invisible to callers without the deploy key. Snapshot timestamps follow
+// an injectable clock (Options.Now) with the backend's 10 s retention.
 //
 // Every request is recorded (Calls) and faults can be injected per function
 // (Inject): latency, an HTTP status such as 503 or 429, a connection reset,
@@ -28,6 +33,7 @@
 //	// Point a client at srv.URL, e.g. convexclient.New(convexclient.Config{URL: srv.URL}).
 //
 // Do exposes the same enforcement without HTTP parsing, for servers that
-// wrap a Deployment. JWKSVerifier builds an Options.VerifyToken that checks
-// JWTs with Convex's customJwt rules.
+// wrap a Deployment. JWKSVerifier (a JWKS document) and JWKSURLVerifier (a
+// JWKS URL, fetched and cached like Convex does) build an
+// Options.VerifyToken that checks JWTs with Convex's customJwt rules.
 package convextest

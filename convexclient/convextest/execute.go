@@ -12,27 +12,48 @@ import (
 
 // Endpoints of the Convex HTTP API served by a Deployment.
 const (
-	EndpointQuery    = "/api/query"
-	EndpointMutation = "/api/mutation"
-	EndpointAction   = "/api/action"
-	EndpointRun      = "/api/run"      // /api/run/{module...}/{fn}; any kind
-	EndpointFunction = "/api/function" // any kind; deploy key required
+	EndpointQuery      = "/api/query"
+	EndpointMutation   = "/api/mutation"
+	EndpointAction     = "/api/action"
+	EndpointRun        = "/api/run"      // /api/run/{module...}/{fn}; any kind, root component
+	EndpointFunction   = "/api/function" // any kind, any component; deploy key required
+	EndpointQueryTS    = "/api/query_ts"
+	EndpointQueryAtTS  = "/api/query_at_ts"
+	EndpointQueryBatch = "/api/query_batch"
 )
 
 // maxArgsSize is the backend's limit on function arguments (Convex size).
 const maxArgsSize = 16 << 20
 
-// Request is one function call after HTTP parsing: what Do needs to answer
-// it exactly as ServeHTTP would. Other servers (a dev backend, a cassette
+// Request is one call after HTTP parsing: what Do needs to answer it
+// exactly as ServeHTTP would. Other servers (a dev backend, a cassette
 // recorder) can build one to reuse the deployment's enforcement.
 type Request struct {
-	Endpoint      string // one of the Endpoint constants
-	Path          string // function path as sent
+	Endpoint string // one of the Endpoint constants
+	Path     string // function path as sent (unused by /api/run and /api/query_batch)
+	// RunPath is, for /api/run, the escaped URL path after "/api/run/";
+	// Do maps it to the function path after authentication. Empty means
+	// Path is used as is.
+	RunPath       string
 	Args          []byte // args as sent: an object or the legacy [object]
 	Format        string // "format" as sent
 	HasFormat     bool   // false when "format" was absent
-	Authorization string // Authorization header ("" = none)
-	RequestID     string // "" = generate 16 hex chars
+	ComponentPath string // /api/function: "componentPath" as sent
+	// HasComponentPath is false when "componentPath" was absent or null.
+	HasComponentPath bool
+	TS               string       // /api/query_at_ts: "ts" as sent
+	Queries          []BatchQuery // /api/query_batch: the queries
+	Authorization    string       // Authorization header ("" = none)
+	ClientVersion    string       // Convex-Client header: decides the default format
+	RequestID        string       // "" = generate 16 hex chars
+}
+
+// BatchQuery is one query of a /api/query_batch Request.
+type BatchQuery struct {
+	Path      string
+	Args      []byte
+	Format    string
+	HasFormat bool
 }
 
 // Response is the answer to a Request. Status 0 means no HTTP answer: the
@@ -41,11 +62,12 @@ type Response struct {
 	Status int
 	Body   []byte
 	Reset  bool
+	Header http.Header // extra headers, or nil
 }
 
 func (req Request) kind() convexclient.Kind {
 	switch req.Endpoint {
-	case EndpointQuery:
+	case EndpointQuery, EndpointQueryAtTS, EndpointQueryBatch:
 		return convexclient.KindQuery
 	case EndpointMutation:
 		return convexclient.KindMutation
@@ -55,16 +77,27 @@ func (req Request) kind() convexclient.Kind {
 	return 0
 }
 
-// Do answers req: path syntax, authentication, injected faults, function
-// lookup and visibility, kind, args, execution, result encoding and the
-// format check, in the backend's order. The call is recorded (see Calls).
+// Do answers req, in the backend's order (convex-backend
+// crates/local_backend/src/public_api.rs): for /api/query, /mutation,
+// /action and /query_at_ts the path is parsed before authentication; for
+// /api/function authentication, the deploy-key check (403 BadDeployKey)
+// and the component path come first; for /api/run a missing identifier is
+// checked after authentication. Then injected faults, function lookup and
+// visibility, kind, args, execution, result encoding and the format check.
+// Every call is recorded (see Calls); a batch records one call per query.
 func (d *Deployment) Do(ctx context.Context, req Request) Response {
 	if req.RequestID == "" {
 		req.RequestID = newRequestID()
 	}
 	d.inFlight.Add(1)
 	defer d.inFlight.Add(-1)
-	rec := RecordedCall{Kind: req.kind(), RequestID: req.RequestID, Auth: AuthNone}
+	if req.Endpoint == EndpointQueryTS {
+		return d.queryTS()
+	}
+	if req.Endpoint == EndpointQueryBatch {
+		return d.batch(ctx, req) // records one call per query
+	}
+	rec := RecordedCall{Endpoint: req.Endpoint, Kind: req.kind(), RequestID: req.RequestID, Auth: AuthNone}
 	resp := d.do(ctx, req, &rec)
 	rec.Status = resp.Status
 	d.record(rec)
@@ -72,65 +105,144 @@ func (d *Deployment) Do(ctx context.Context, req Request) Response {
 }
 
 func (d *Deployment) do(ctx context.Context, req Request, rec *RecordedCall) Response {
-	h, aerr := parseAuthHeader(req.Authorization)
+	h, aerr := d.parseAuthHeader(req.Authorization)
 	if aerr != nil {
-		return codeResponse(aerr.status(), aerr.Code, aerr.Message)
+		return aerr.response()
 	}
 	rec.Auth = h.kind
-	fp, err := parseFunctionPath(req.Path)
-	if err != nil {
-		return codeResponse(http.StatusBadRequest, "BadConvexFunctionIdentifier",
-			fmt.Sprintf("Couldn't parse function path %q: %v", req.Path, err))
-	}
-	rec.Path = fp.String()
-	if args, err := canonicalArgs(req.Args); err == nil {
-		rec.Args = args
+	var (
+		fp        functionPath
+		err       error
+		component string
+	)
+	early := req.Endpoint != EndpointRun && req.Endpoint != EndpointFunction
+	if early {
+		if fp, err = parseFunctionPath(req.Path); err != nil {
+			return codeResponse(http.StatusBadRequest, "BadConvexFunctionIdentifier", badPathMessage(req.Path, err))
+		}
+		rec.Path = fp.String()
 	}
 	who, aerr := d.authenticate(h)
 	if aerr != nil {
-		return codeResponse(aerr.status(), aerr.Code, aerr.Message)
+		return aerr.response()
 	}
 	rec.Auth = who.kind
 	if who.identity != nil {
 		rec.Subject = who.identity.Subject
 	}
-	if req.Endpoint == EndpointFunction && who.kind != AuthAdmin && who.kind != AuthActing {
-		return codeResponse(http.StatusForbidden, "BadDeployKey", "The provided deploy key was invalid for this deployment. Double check that the environment this key was generated for matches the desired deployment.")
+	var at convexclient.Timestamp
+	switch req.Endpoint {
+	case EndpointFunction:
+		if who.kind != AuthAdmin && who.kind != AuthActing {
+			return codeResponse(http.StatusForbidden, "BadDeployKey", "The provided deploy key was invalid for this deployment. Double check that the environment this key was generated for matches the desired deployment.")
+		}
+		if req.HasComponentPath {
+			if err := checkComponentPath(req.ComponentPath); err != nil {
+				return codeResponse(http.StatusBadRequest, "InvalidComponentPath", err.Error())
+			}
+			component = req.ComponentPath
+			rec.Component = component
+		}
+		if fp, err = parseFunctionPath(req.Path); err != nil {
+			return codeResponse(http.StatusBadRequest, "BadConvexFunctionIdentifier", badPathMessage(req.Path, err))
+		}
+	case EndpointRun:
+		path, ok := req.Path, req.RunPath == ""
+		if !ok {
+			path, ok = runFunctionPath(req.RunPath)
+		}
+		if !ok {
+			return codeResponse(http.StatusBadRequest, "MissingIdentifier", "Path or function name not provided in path, e.g. /api/run/messages/list")
+		}
+		if fp, err = parseFunctionPath(path); err != nil {
+			return codeResponse(http.StatusBadRequest, "BadConvexFunctionIdentifier", badPathMessage(path, err))
+		}
+	case EndpointQueryAtTS:
+		var resp *Response
+		if at, resp = d.snapshotTS(req.TS); resp != nil {
+			return *resp
+		}
+	}
+	rec.Path = fp.String()
+	if args, err := canonicalArgs(req.Args); err == nil {
+		rec.Args = args
 	}
 	if resp, done := d.applyFault(ctx, fp.String()); done {
 		return resp
 	}
-	return d.execute(ctx, req, fp, who)
+	w := d.execute(ctx, req, fp, component, who, at, req.Endpoint == EndpointQueryAtTS)
+	return w.finish(req.Format, req.HasFormat, defaultFormat(req))
 }
 
-// execute runs the function and encodes its outcome.
-func (d *Deployment) execute(ctx context.Context, req Request, fp functionPath, who principal) Response {
+// defaultFormat is the format of a request without "format": clean json,
+// except the encoded format for old npm and python clients; /api/run always
+// defaults to json (crates/common/src/version.rs default_format).
+func defaultFormat(req Request) string {
+	if req.Endpoint != EndpointRun && legacyEncodedClient(req.ClientVersion) {
+		return "convex_encoded_json"
+	}
+	return "json"
+}
+
+// execute runs the function (or answers why it cannot) and returns its
+// outcome, not yet encoded. snapshot: read at ts, memoised per query.
+func (d *Deployment) execute(ctx context.Context, req Request, fp functionPath, component string, who principal, ts convexclient.Timestamp, snapshot bool) *resultWriter {
 	out := &resultWriter{rid: req.RequestID}
-	fn, ok := d.Lookup(fp.String())
+	fn, ok := d.lookup(component, fp.String())
+	// Internal functions: admin, or acting as a user except on /api/function
+	// (any_udf filters with identity.is_admin()).
 	admin := who.kind == AuthAdmin || (who.kind == AuthActing && req.Endpoint != EndpointFunction)
 	if !ok || (fn.Visibility == convexclient.Internal && !admin) {
-		if req.Endpoint == EndpointRun || req.Endpoint == EndpointFunction {
-			out.fail(fmt.Sprintf("Could not find function for '%s'. Did you forget to run `npx convex dev`?", fp), nil)
-		} else {
-			out.fail(fmt.Sprintf("Could not find public function for '%s'.", fp), nil)
+		in := ""
+		if component != "" {
+			in = " in '" + component + "'"
 		}
-		return out.finish(req)
+		if req.Endpoint == EndpointRun || req.Endpoint == EndpointFunction {
+			out.fail(fmt.Sprintf("Could not find function for '%s'%s. Did you forget to run `npx convex dev`?", fp.Display(), in), nil)
+		} else {
+			out.fail(fmt.Sprintf("Could not find public function for '%s'%s.", fp.Display(), in), nil)
+		}
+		return out
 	}
 	if k := req.kind(); k != 0 && k != fn.Kind {
 		out.fail(fmt.Sprintf("Trying to execute %s as %s, but it is defined as %s.", fp.Spec(), k.SpecName(), fn.Kind.SpecName()), nil)
-		return out.finish(req)
+		return out
+	}
+	if msg := argsLimitError(req.Args); msg != "" {
+		out.fail(fmt.Sprintf("Invalid arguments for %s: %s", fp.Spec(), msg), nil)
+		return out
 	}
 	args, err := canonicalArgs(req.Args)
 	if err != nil {
-		out.fail(fmt.Sprintf("Invalid arguments for %s: %s", fp, valueErrText(err)), nil)
-		return out.finish(req)
+		out.fail(fmt.Sprintf("Invalid arguments for %s: %s", fp.Spec(), valueErrText(err)), nil)
+		return out
 	}
 	if n, err := convexSize(args); err != nil || n > maxArgsSize {
-		out.fail(fmt.Sprintf("Arguments for %s are too large (actual: %d bytes, limit: 16 MiB)", fp, n), nil)
-		return out.finish(req)
+		out.fail(fmt.Sprintf("Arguments for %s are too large (actual: %s, limit: 16 MiB)", fp.Spec(), binarySize(n)), nil)
+		return out
 	}
-	call := &Call{Kind: fn.Kind, Path: fp.String(), Args: args, Auth: who.kind, Identity: who.identity, RequestID: req.RequestID}
+	if !snapshot {
+		ts = d.latestTS()
+	}
+	key := ""
+	if snapshot {
+		key = memoKey(component, fp, args, who)
+		if w, ok := d.memoGet(ts, key); ok {
+			w.rid = req.RequestID
+			return w
+		}
+	}
+	call := &Call{Kind: fn.Kind, Path: fp.String(), Component: component, Args: args, Auth: who.kind,
+		Identity: who.identity, RequestID: req.RequestID, Timestamp: ts}
+	writes := fn.Kind != convexclient.KindQuery
+	if writes {
+		d.writeMu.RLock() // a batch excludes writes while it reads
+	}
 	v, err := runHandler(ctx, fn.Handler, call)
+	if writes {
+		d.bumpWrite()
+		d.writeMu.RUnlock()
+	}
 	out.logs = call.LogLines()
 	if err == nil {
 		var raw []byte
@@ -144,7 +256,10 @@ func (d *Deployment) execute(ctx context.Context, req Request, fp functionPath, 
 	if err != nil {
 		out.fail(innerMessage(err))
 	}
-	return out.finish(req)
+	if snapshot {
+		d.memoPut(ts, key, out)
+	}
+	return out
 }
 
 // valueErrText is a value error without the Go package prefix.

@@ -96,7 +96,7 @@ func (f *Flaky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		out := &resultWriter{rid: rid}
 		out.fail("Uncaught Error: Injected fault", nil)
-		resp := out.finish(Request{RequestID: rid, Format: "convex_encoded_json", HasFormat: true})
+		resp := out.finish("convex_encoded_json", true, "convex_encoded_json")
 		resp.Status = 560
 		writeResponse(w, resp)
 	default:

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,56 +36,126 @@ type jwk struct {
 // applicationID; exp, nbf and iat checked with a 5 s leeway against now.
 // The identity has tokenIdentifier "<iss>|<sub>", name and email, and every
 // other claim in Custom (nested objects flattened to dotted keys). Errors are
-// *AuthError with the backend's codes (NoAuthProvider, InvalidAuthHeader).
-// An unusable JWKS makes every verification fail.
+// *AuthError with the backend's codes and texts (NoAuthProvider,
+// InvalidAuthHeader; convex-backend crates/authentication/src/lib.rs
+// validate_id_token, crates/keybroker/src/broker.rs from_custom_jwt, and
+// biscuit's ValidationError texts). An unusable JWKS makes every
+// verification fail.
 func JWKSVerifier(jwks []byte, issuer, applicationID string, now func() time.Time) func(string) (*convexclient.Identity, error) {
-	keys, jwksErr := parseJWKS(jwks)
-	if now == nil {
-		now = time.Now
+	keys, err := parseJWKS(jwks)
+	var keysErr *AuthError
+	if err != nil {
+		keysErr = invalidAuth("Invalid JWKS response body from 'data:'. The response is not valid JSON or doesn't match the expected JWKS format.")
 	}
-	return func(token string) (*convexclient.Identity, error) {
-		if jwksErr != nil {
-			return nil, invalidAuth("Could not decode token: " + jwksErr.Error())
-		}
-		claims, err := unverifiedJWTClaims(token)
-		if err != nil {
-			return nil, invalidAuth("Could not parse JWT payload. Check that the token is a valid JWT format with three base64 encoded parts, separated by dots.")
-		}
-		iss, _ := claims["iss"].(string)
-		if iss == "" {
-			return nil, invalidAuth("Missing issuer claim ('iss') in JWT payload.")
-		}
-		if normIssuer(iss) != normIssuer(issuer) || (applicationID != "" && !audienceHas(claims["aud"], applicationID)) {
-			return nil, &AuthError{Code: "NoAuthProvider", Message: "No auth provider found matching the given token"}
-		}
-		_, err = jwt.Parse(token, func(t *jwt.Token) (any, error) {
-			kid, _ := t.Header["kid"].(string)
-			if kid == "" {
-				return nil, errors.New("JWT may be missing a 'kid'")
-			}
-			alg, _ := t.Header["alg"].(string)
-			for _, k := range keys {
-				if k.kid != kid {
-					continue
-				}
-				if k.alg != "" && k.alg != alg {
-					return nil, fmt.Errorf("token alg %s does not match key alg %s", alg, k.alg)
-				}
-				if !keyFitsAlg(k.key, alg) {
-					return nil, fmt.Errorf("key %s cannot verify %s", kid, alg)
-				}
-				return k.key, nil
-			}
-			return nil, fmt.Errorf("no key with kid %q", kid)
-		}, jwt.WithValidMethods([]string{"RS256", "ES256"}), jwt.WithoutClaimsValidation())
-		if err != nil {
-			return nil, invalidAuth("Could not decode token: " + err.Error())
-		}
-		if err := checkJWTClaims(claims, iss, issuer, now()); err != nil {
-			return nil, invalidAuth("Could not validate token: " + err.Error())
-		}
-		return identityFromClaims(claims), nil
+	p := &customJWT{issuer: issuer, applicationID: applicationID, now: now,
+		keys: func() ([]jwk, *AuthError) { return keys, keysErr }}
+	return p.verify
+}
+
+// customJWT is one customJwt auth provider.
+type customJWT struct {
+	issuer, applicationID string
+	now                   func() time.Time
+	keys                  func() ([]jwk, *AuthError) // the provider's JWKS, fetched when needed
+}
+
+// Texts of token failures before a provider is chosen.
+var (
+	errUnparsableJWT = invalidAuth("Could not parse JWT payload. Check that the token is a valid JWT format with three base64-encoded parts separated by dots.")
+	errMissingIssuer = invalidAuth("Missing issuer claim ('iss') in JWT payload. The JWT must include an 'iss' claim that matches one of your configured auth providers.")
+)
+
+// noProvidersMessage is NoAuthProvider's text on a deployment without auth providers.
+const noProvidersMessage = "No auth provider found matching the given token (no providers configured). Check convex/auth.config.ts."
+
+// verify checks token in the backend's order: payload, iss, provider
+// (iss and aud), JWKS, signature and kid, exp/nbf/iat, sub and exp.
+func (p *customJWT) verify(token string) (*convexclient.Identity, error) {
+	now := time.Now
+	if p.now != nil {
+		now = p.now
 	}
+	claims, err := unverifiedJWTClaims(token)
+	if err != nil {
+		return nil, errUnparsableJWT
+	}
+	iss, _ := claims["iss"].(string)
+	if iss == "" {
+		return nil, errMissingIssuer
+	}
+	if normIssuer(iss) != normIssuer(p.issuer) || (p.applicationID != "" && !audienceHas(claims["aud"], p.applicationID)) {
+		app := p.applicationID
+		if app == "" {
+			app = "none"
+		}
+		return nil, &AuthError{Code: "NoAuthProvider", Message: "No auth provider found matching the given token. " +
+			"Check that your JWT's issuer and audience match one of your configured providers: [CustomJWT(issuer=" + normIssuer(p.issuer) + ", app_id=" + app + ")]"}
+	}
+	keys, aerr := p.keys()
+	if aerr != nil {
+		return nil, aerr
+	}
+	kid := ""
+	_, err = jwt.Parse(token, func(t *jwt.Token) (any, error) {
+		kid, _ = t.Header["kid"].(string)
+		if kid == "" {
+			return nil, errors.New("kid missing")
+		}
+		alg, _ := t.Header["alg"].(string)
+		for _, k := range keys {
+			if k.kid != kid {
+				continue
+			}
+			if k.alg != "" && k.alg != alg {
+				return nil, fmt.Errorf("token alg %s does not match key alg %s", alg, k.alg)
+			}
+			if !keyFitsAlg(k.key, alg) {
+				return nil, fmt.Errorf("key %s cannot verify %s", kid, alg)
+			}
+			return k.key, nil
+		}
+		return nil, fmt.Errorf("no key with kid %q", kid)
+	}, jwt.WithValidMethods([]string{"RS256", "ES256"}), jwt.WithoutClaimsValidation())
+	if err != nil {
+		if kid == "" {
+			return nil, invalidAuth("Could not decode token. JWT may be missing a 'kid' (key ID) header.")
+		}
+		return nil, invalidAuth("Could not decode token. The JWT's 'kid' (key ID) header is '" + kid + "', does this key match any key in the provider's JWKS?")
+	}
+	if msg := temporalError(claims, now()); msg != "" {
+		return nil, invalidAuth("Could not validate token: " + msg)
+	}
+	if sub, _ := claims["sub"].(string); sub == "" {
+		return nil, errBadClaims
+	}
+	if _, ok := claims["exp"]; !ok {
+		return nil, errBadClaims
+	}
+	return identityFromClaims(claims), nil
+}
+
+// errBadClaims is the backend's answer to a verified token without sub or exp.
+var errBadClaims = invalidAuth("Could not verify token claim. Check that the JWT contains valid claims and matches your auth provider configuration.")
+
+// temporalError applies biscuit's exp, nbf and iat checks with Convex's 5 s
+// leeway (times in whole seconds) and returns its message, or "".
+func temporalError(c map[string]any, now time.Time) string {
+	sec := now.Unix()
+	if exp, ok := intClaim(c, "exp"); ok && sec-exp > int64(jwtLeeway/time.Second) {
+		return "Token expired " + strconv.FormatInt(sec-exp, 10) + " seconds ago"
+	}
+	if nbf, ok := intClaim(c, "nbf"); ok && nbf-sec > int64(jwtLeeway/time.Second) {
+		return "Token will be valid in " + strconv.FormatInt(nbf-sec, 10) + " seconds"
+	}
+	if iat, ok := intClaim(c, "iat"); ok && iat-sec > int64(jwtLeeway/time.Second) {
+		return "Token will be valid in " + strconv.FormatInt(iat-sec, 10) + " seconds"
+	}
+	return ""
+}
+
+func intClaim(c map[string]any, name string) (int64, bool) {
+	f, ok := c[name].(float64)
+	return int64(f), ok
 }
 
 func invalidAuth(msg string) *AuthError { return &AuthError{Code: "InvalidAuthHeader", Message: msg} }
@@ -102,6 +173,21 @@ func unverifiedJWTClaims(token string) (map[string]any, error) {
 	var claims map[string]any
 	if err := json.Unmarshal(b, &claims); err != nil || claims == nil {
 		return nil, errors.New("payload is not a JSON object")
+	}
+	// Registered claims are typed in biscuit: a wrong type fails the parse.
+	for _, k := range []string{"exp", "nbf", "iat"} {
+		if v, ok := claims[k]; ok {
+			if f, isNum := v.(float64); !isNum || f != float64(int64(f)) {
+				return nil, fmt.Errorf("claim %s is not an integer", k)
+			}
+		}
+	}
+	for _, k := range []string{"iss", "sub", "jti"} {
+		if v, ok := claims[k]; ok {
+			if _, isStr := v.(string); !isStr {
+				return nil, fmt.Errorf("claim %s is not a string", k)
+			}
+		}
 	}
 	return claims, nil
 }
@@ -127,50 +213,6 @@ func audienceHas(aud any, want string) bool {
 		}
 	}
 	return false
-}
-
-// checkJWTClaims applies the customJwt claim rules with the 5 s leeway.
-func checkJWTClaims(c map[string]any, iss, issuer string, now time.Time) error {
-	if normIssuer(iss) != normIssuer(issuer) {
-		return fmt.Errorf("Invalid issuer: %s != %s", iss, issuer)
-	}
-	if sub, _ := c["sub"].(string); sub == "" {
-		return errors.New("Missing subject")
-	}
-	exp, ok, err := numericDate(c, "exp")
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errors.New("Missing expiry")
-	}
-	if now.Sub(exp) > jwtLeeway {
-		return errors.New("Token expired")
-	}
-	if nbf, ok, err := numericDate(c, "nbf"); err != nil {
-		return err
-	} else if ok && nbf.Sub(now) > jwtLeeway {
-		return errors.New("Token not yet valid (nbf)")
-	}
-	if iat, ok, err := numericDate(c, "iat"); err != nil {
-		return err
-	} else if ok && iat.Sub(now) > jwtLeeway {
-		return errors.New("Token issued in the future (iat)")
-	}
-	return nil
-}
-
-func numericDate(c map[string]any, name string) (time.Time, bool, error) {
-	v, ok := c[name]
-	if !ok {
-		return time.Time{}, false, nil
-	}
-	f, ok := v.(float64)
-	if !ok {
-		return time.Time{}, false, fmt.Errorf("claim %s is not a number", name)
-	}
-	sec := int64(f)
-	return time.Unix(sec, int64((f-float64(sec))*1e9)), true, nil
 }
 
 // identityFromClaims builds the identity Convex derives from a custom JWT.

@@ -183,7 +183,7 @@ func TestJWKSVerifierOverHTTP(t *testing.T) {
 	}
 	expired := keys.sign(t, jwt.SigningMethodES256, "ec1", jwt.MapClaims{"iss": "https://auth.example.test", "sub": "u5", "exp": now.Unix() - 60})
 	status, body = doPost(t, f.URL, "/api/query", `{"path":"auth:whoami","args":{}}`, hdr{"Authorization": "Bearer " + expired})
-	if status != 401 || body != `{"code":"InvalidAuthHeader","message":"Could not validate token: Token expired"}` {
+	if status != 401 || body != `{"code":"InvalidAuthHeader","message":"Could not validate token: Token expired 60 seconds ago"}` {
 		t.Errorf("expired: %d %s", status, body)
 	}
 }

@@ -24,12 +24,16 @@ func (w *resultWriter) fail(msg string, data []byte) {
 	w.failed, w.errMsg, w.data, w.value = true, msg, data, nil
 }
 
-// finish encodes the result in the requested format (after execution, as
-// the backend does: a bad format is a 400 even though the function ran).
-func (w *resultWriter) finish(req Request) Response {
-	conv, ok := formatConverter(req)
+// finish encodes the result in the requested format, or def when format
+// is absent (after execution, as the backend does: a bad format is a 400
+// even though the function ran).
+func (w *resultWriter) finish(format string, hasFormat bool, def string) Response {
+	if !hasFormat {
+		format = def
+	}
+	conv, ok := formatConverter(format)
 	if !ok {
-		return codeResponse(http.StatusBadRequest, "BadFormat", "format param must be one of [`json`]. Got "+req.Format)
+		return badFormat(format)
 	}
 	b := make([]byte, 0, 64+len(w.value)+len(w.data))
 	var err error
@@ -60,14 +64,16 @@ func (w *resultWriter) finish(req Request) Response {
 
 type converter func(dst, canonical []byte) ([]byte, error)
 
-// formatConverter maps the request's "format" to an output conversion.
-// Absent means "json" (the backend's default for non-npm clients and for
-// /api/run).
-func formatConverter(req Request) (converter, bool) {
-	if !req.HasFormat {
-		return convexclient.AppendCleanJSON, true
-	}
-	switch req.Format {
+// badFormat is the backend's answer to an unknown "format"
+// (crates/value/src/export.rs ValueFormat::from_str).
+func badFormat(format string) Response {
+	return codeResponse(http.StatusBadRequest, "BadFormat", "format param must be one of [`json`]. Got "+format)
+}
+
+// formatConverter maps a "format" value to an output conversion; ok is
+// false for an unknown format.
+func formatConverter(format string) (converter, bool) {
+	switch format {
 	case "convex_encoded_json", "convex_json":
 		return func(dst, c []byte) ([]byte, error) { return append(dst, c...), nil }, true
 	case "json", "convex_clean_json":

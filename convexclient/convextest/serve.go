@@ -2,50 +2,57 @@ package convextest
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
 	"mime"
 	"net"
 	"net/http"
 	"strings"
-
-	"github.com/convexgw/convexgw/convexclient"
 )
 
 // maxBodyBytes is the backend's public API request body limit (16 MiB + 2000).
 const maxBodyBytes = 16<<20 + 2000
 
 // ServeHTTP serves the Convex HTTP API: POST /api/query, /api/mutation,
-// /api/action, /api/function and /api/run/{module...}/{function}. HTTP-level
-// checks (Convex-Client, Authorization syntax, Content-Type, body size and
-// JSON) happen here, the rest in Do.
+// /api/action, /api/function, /api/run/{module...}/{function},
+// /api/query_ts, /api/query_at_ts and /api/query_batch. The checks made
+// here happen in the backend's order: the client-version middleware
+// (Convex-Client; deprecation headers), the route and method, the
+// Authorization header's syntax, the Content-Type, size and JSON of the
+// body; the rest happens in Do.
 func (d *Deployment) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	req := Request{RequestID: r.Header.Get("Convex-Request-Id")}
+	req := Request{RequestID: r.Header.Get("Convex-Request-Id"), ClientVersion: r.Header.Get("Convex-Client")}
 	if req.RequestID == "" {
 		req.RequestID = newRequestID()
 	}
+	cs := checkClientVersion(req.ClientVersion)
+	cs.setHeaders(w.Header())
 	p := r.URL.Path
-	var runPath string
 	switch {
-	case p == EndpointQuery, p == EndpointMutation, p == EndpointAction, p == EndpointFunction:
+	case p == EndpointQuery, p == EndpointMutation, p == EndpointAction, p == EndpointFunction,
+		p == EndpointQueryTS, p == EndpointQueryAtTS, p == EndpointQueryBatch:
 		req.Endpoint = p
-	case strings.HasPrefix(p, EndpointRun+"/"):
+	case strings.HasPrefix(p, EndpointRun+"/") && len(p) > len(EndpointRun)+1: // the router's {*path} needs one byte
 		req.Endpoint = EndpointRun
-		runPath = strings.TrimPrefix(r.URL.EscapedPath(), EndpointRun+"/")
-	default:
+		req.RunPath = strings.TrimPrefix(r.URL.EscapedPath(), EndpointRun+"/")
+	}
+	fail := func(resp Response) {
+		if req.Endpoint != "" && req.Endpoint != EndpointQueryTS {
+			d.record(RecordedCall{Endpoint: req.Endpoint, Kind: req.kind(), Auth: AuthNone, RequestID: req.RequestID, Status: resp.Status})
+		}
+		writeResponse(w, resp)
+	}
+	switch {
+	case cs.err != nil:
+		fail(cs.err.response())
+		return
+	case req.Endpoint == "":
 		writeResponse(w, codeResponse(http.StatusNotFound, "NotFound", "No route for "+p))
 		return
-	}
-	if r.Method != http.MethodPost {
+	case r.Method != http.MethodPost:
 		writeResponse(w, codeResponse(http.StatusMethodNotAllowed, "MethodNotAllowed", "Use POST for "+p))
 		return
-	}
-	fail := func(status int, code, msg string) {
-		d.record(RecordedCall{Kind: req.kind(), Auth: AuthNone, RequestID: req.RequestID, Status: status})
-		writeResponse(w, codeResponse(status, code, msg))
-	}
-	if e := checkClientVersion(r.Header.Get("Convex-Client")); e != nil {
-		fail(e.status(), e.Code, e.Message)
+	case req.Endpoint == EndpointQueryTS: // no credentials, no body
+		writeResponse(w, d.Do(r.Context(), req))
 		return
 	}
 	req.Authorization = r.Header.Get("Authorization")
@@ -54,34 +61,22 @@ func (d *Deployment) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			req.Authorization = "Convex " + k
 		}
 	}
-	if _, e := parseAuthHeader(req.Authorization); e != nil {
-		fail(e.status(), e.Code, e.Message)
+	if _, e := d.parseAuthHeader(req.Authorization); e != nil {
+		fail(e.response())
 		return
 	}
 	if !jsonContentType(r.Header.Get("Content-Type")) {
-		fail(http.StatusBadRequest, "BadJsonBody", "Expected request with `Content-Type: application/json`")
+		fail(codeResponse(http.StatusBadRequest, "BadJsonBody", "Expected request with `Content-Type: application/json`"))
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err != nil {
-		fail(http.StatusBadRequest, "BadJsonBody", "Failed to read the request body: "+err.Error())
+	if err != nil || len(body) > maxBodyBytes {
+		fail(codeResponse(http.StatusBadRequest, "BadJsonBody", "Failed to buffer the request body: length limit exceeded"))
 		return
 	}
-	if len(body) > maxBodyBytes {
-		fail(http.StatusBadRequest, "BadJsonBody", "Request body is too large (limit: 16 MiB + 2000 bytes)")
+	if err := parseBody(body, &req); err != nil {
+		fail(codeResponse(http.StatusBadRequest, "BadJsonBody", err.Error()))
 		return
-	}
-	if err := parseBody(body, req.Endpoint == EndpointRun, &req); err != nil {
-		fail(http.StatusBadRequest, "BadJsonBody", "Failed to deserialize the JSON body into the target type: "+err.Error())
-		return
-	}
-	if req.Endpoint == EndpointRun {
-		path, ok := convexclient.RunPath(runPath)
-		if !ok {
-			fail(http.StatusBadRequest, "MissingIdentifier", "Function path must have a module and a function name: "+p)
-			return
-		}
-		req.Path = path
 	}
 	resp := d.Do(r.Context(), req)
 	if resp.Reset {
@@ -105,40 +100,76 @@ func jsonContentType(ct string) bool {
 	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }
 
-// parseBody reads {"path","args","format"?} (no "path" for /api/run) with
-// case-sensitive field names, like serde.
-func parseBody(body []byte, run bool, req *Request) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil {
+var (
+	argsField   = bodyField{name: "args"}
+	pathField   = bodyField{name: "path", isString: true}
+	formatField = bodyField{name: "format", optional: true, isString: true}
+)
+
+// parseBody reads the endpoint's body struct into req.
+func parseBody(body []byte, req *Request) *bodyError {
+	var (
+		target string
+		fields []bodyField
+	)
+	switch req.Endpoint {
+	case EndpointRun:
+		target, fields = "UdfPostRequestArgsOnly", []bodyField{argsField, formatField}
+	case EndpointFunction:
+		target, fields = "UdfPostRequestWithComponent", []bodyField{{name: "componentPath", optional: true, isString: true}, pathField, argsField, formatField}
+	case EndpointQueryAtTS:
+		target, fields = "UdfPostWithTsRequest", []bodyField{pathField, argsField, {name: "ts", isString: true}, formatField}
+	case EndpointQueryBatch:
+		return parseBatchBody(body, req)
+	default:
+		target, fields = "UdfPostRequest", []bodyField{pathField, argsField, formatField}
+	}
+	got, err := decodeStruct(body, target, fields)
+	if err != nil {
 		return err
 	}
-	if fields == nil {
-		return errors.New("expected an object")
+	req.Path = got["path"].str()
+	req.Args = got["args"].raw
+	if f, ok := got["format"]; ok {
+		req.Format, req.HasFormat = f.str(), true
 	}
-	if !run {
-		raw, ok := fields["path"]
-		if !ok {
-			return errors.New("missing field `path`")
-		}
-		if err := json.Unmarshal(raw, &req.Path); err != nil || string(raw) == "null" {
-			return errors.New("invalid type for `path`, expected a string")
-		}
+	if c, ok := got["componentPath"]; ok {
+		req.ComponentPath, req.HasComponentPath = c.str(), true
 	}
-	args, ok := fields["args"]
-	if !ok {
-		return errors.New("missing field `args`")
+	req.TS = got["ts"].str()
+	return nil
+}
+
+// parseBatchBody reads {"queries":[{path,args,format?},...]}.
+func parseBatchBody(body []byte, req *Request) *bodyError {
+	got, err := decodeStruct(body, "QueryBatchArgs", []bodyField{{name: "queries"}})
+	if err != nil {
+		return err
 	}
-	req.Args = args
-	if raw, ok := fields["format"]; ok && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &req.Format); err != nil {
-			return errors.New("invalid type for `format`, expected a string")
+	q := got["queries"]
+	var items []json.RawMessage
+	if q.raw[0] != '[' || json.Unmarshal(q.raw, &items) != nil {
+		return &bodyError{msg: "invalid type: " + unexpectedRaw(q.raw) + ", expected a sequence at " + position(body, q.end)}
+	}
+	for _, item := range items {
+		f, err := decodeStruct(item, "UdfPostRequest", []bodyField{pathField, argsField, formatField})
+		if err != nil {
+			err.syntax = false
+			return err
 		}
-		req.HasFormat = true
+		bq := BatchQuery{Path: f["path"].str(), Args: f["args"].raw}
+		if fv, ok := f["format"]; ok {
+			bq.Format, bq.HasFormat = fv.str(), true
+		}
+		req.Queries = append(req.Queries, bq)
 	}
 	return nil
 }
 
 func writeResponse(w http.ResponseWriter, resp Response) {
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(resp.Status)
 	_, _ = w.Write(resp.Body)

@@ -2,6 +2,8 @@ package convextest
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -124,14 +126,20 @@ func errBody(inner string) string {
 
 func actingHeader(t *testing.T, id convexclient.Identity) string {
 	t.Helper()
-	b64, err := convexclient.EncodeIdentity(id)
+	b, err := json.Marshal(id) // not EncodeIdentity: tests send invalid identities too
 	if err != nil {
 		t.Fatal(err)
 	}
-	return "Convex " + testKey + ":" + b64
+	return "Convex " + testKey + ":" + base64.StdEncoding.EncodeToString(b)
 }
 
 const enc = `,"format":"convex_encoded_json"`
+
+// unsignedJWT is a token with the given payload and no valid signature.
+func unsignedJWT(payload string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","kid":"k"}`)) + "." +
+		base64.RawURLEncoding.EncodeToString([]byte(payload)) + ".c2ln"
+}
 
 func TestServeFunctions(t *testing.T) {
 	f := newFixture(t, Options{})
@@ -163,8 +171,12 @@ func TestServeFunctions(t *testing.T) {
 			`{"status":"success","value":"4"}`},
 		{"missing function", "/api/query", `{"path":"tasks:nope","args":{}}`, nil, 200, errBody(`Could not find public function for 'tasks:nope'.`)},
 		{"internal without key", "/api/query", `{"path":"users:getPasswordHash","args":{}}`, nil, 200, errBody(`Could not find public function for 'users:getPasswordHash'.`)},
-		{"internal as user", "/api/query", `{"path":"users:getPasswordHash","args":{}}`, hdr{"Authorization": "Bearer x.y.z"}, 401,
-			`{"code":"NoAuthProvider","message":"No auth provider found matching the given token"}`},
+		{"unparsable token", "/api/query", `{"path":"users:getPasswordHash","args":{}}`, hdr{"Authorization": "Bearer x.y.z"}, 401,
+			`{"code":"InvalidAuthHeader","message":"Could not parse JWT payload. Check that the token is a valid JWT format with three base64-encoded parts separated by dots."}`},
+		{"token without provider", "/api/query", `{"path":"users:getPasswordHash","args":{}}`, hdr{"Authorization": "Bearer " + unsignedJWT(`{"iss":"https://i","sub":"u"}`)}, 401,
+			`{"code":"NoAuthProvider","message":"No auth provider found matching the given token (no providers configured). Check convex/auth.config.ts."}`},
+		{"token without issuer", "/api/query", `{"path":"users:getPasswordHash","args":{}}`, hdr{"Authorization": "Bearer " + unsignedJWT(`{"sub":"u"}`)}, 401,
+			`{"code":"InvalidAuthHeader","message":"Missing issuer claim ('iss') in JWT payload. The JWT must include an 'iss' claim that matches one of your configured auth providers."}`},
 		{"internal with key", "/api/query", `{"path":"users:getPasswordHash","args":{}}`, admin, 200, `{"status":"success","value":"$2a$10$hash"}`},
 		{"internal acting", "/api/query", `{"path":"users:getPasswordHash","args":{}}`, hdr{"Authorization": actingHeader(t, convexclient.Identity{Subject: "u1", Issuer: "https://i"})}, 200, `{"status":"success","value":"$2a$10$hash"}`},
 		{"wrong kind", "/api/mutation", `{"path":"tasks:list","args":{}}`, nil, 200, errBody(`Trying to execute tasks.js:list as Mutation, but it is defined as Query.`)},
@@ -185,12 +197,12 @@ func TestServeFunctions(t *testing.T) {
 			errBody(`Uncaught Error: function returned an invalid Convex value: convexclient: invalid Convex value: Field name $bad starts with a '$', which is reserved.`)},
 		{"panic", "/api/query", `{"path":"tasks:panic","args":{}}`, nil, 200, errBody(`Uncaught Error: kaboom`)},
 		{"invalid arg field", "/api/query", `{"path":"tasks:list","args":{"$foo":1}}`, nil, 200,
-			errBody(`Invalid arguments for tasks:list: Field name $foo starts with a '$', which is reserved.`)},
+			errBody(`Invalid arguments for tasks.js:list: Field name $foo starts with a '$', which is reserved.`)},
 		{"invalid nested arg", "/api/query", `{"path":"tasks:list","args":{"a":[{"$float":"AAAAAAAA+D8="}]}}`, nil, 200,
-			errBody(`Invalid arguments for tasks:list: Float 1.5 should be encoded as a number (at a[0])`)},
-		{"args not object", "/api/query", `{"path":"tasks:list","args":5}`, nil, 200, errBody(`Invalid arguments for tasks:list: args must be an object`)},
-		{"args special object", "/api/query", `{"path":"tasks:list","args":{"$integer":"AQAAAAAAAAA="}}`, nil, 200, errBody(`Invalid arguments for tasks:list: args must be an object`)},
-		{"args positional", "/api/query", `{"path":"tasks:list","args":[{},{}]}`, nil, 200, errBody(`Invalid arguments for tasks:list: expected one args object, got 2 positional arguments`)},
+			errBody(`Invalid arguments for tasks.js:list: Float 1.5 should be encoded as a number (at a[0])`)},
+		{"args not object", "/api/query", `{"path":"tasks:list","args":5}`, nil, 200, errBody(`Invalid arguments for tasks.js:list: args must be an object`)},
+		{"args special object", "/api/query", `{"path":"tasks:list","args":{"$integer":"AQAAAAAAAAA="}}`, nil, 200, errBody(`Invalid arguments for tasks.js:list: args must be an object`)},
+		{"args positional", "/api/query", `{"path":"tasks:list","args":[{},{}]}`, nil, 200, errBody(`Invalid arguments for tasks.js:list: expected one args object, got 2 positional arguments`)},
 		{"bad format after run", "/api/mutation", `{"path":"tasks:create","args":{"title":"x"},"format":"xml"}`, nil, 400,
 			"{\"code\":\"BadFormat\",\"message\":\"format param must be one of [`json`]. Got xml\"}"},
 		{"export_json", "/api/query", `{"path":"tasks:list","args":{},"format":"export_json"}`, nil, 200,
@@ -226,7 +238,7 @@ func TestServeFunctions(t *testing.T) {
 		{"key without type prefix", "/api/query", `{"path":"users:getPasswordHash","args":{}}`, hdr{"Authorization": "convex test-deployment|secret"}, 200, `{"status":"success","value":"$2a$10$hash"}`},
 		{"bad acting identity", "/api/query", `{"path":"tasks","args":{}}`, hdr{"Authorization": "Convex " + testKey + ":!!!"}, 400, ""},
 		{"acting needs issuer", "/api/query", `{"path":"tasks","args":{}}`, hdr{"Authorization": actingHeader(t, convexclient.Identity{Subject: "u1"})}, 400, ""},
-		{"client version no dash", "/api/query", `{"path":"tasks","args":{}}`, hdr{"Convex-Client": "gateway"}, 400, `{"code":"InvalidClientVersion","message":"Invalid client version: gateway"}`},
+		{"client version no dash", "/api/query", `{"path":"tasks","args":{}}`, hdr{"Convex-Client": "gateway"}, 400, `{"code":"InvalidClientVersion","message":"Failed to parse client version string: 'gateway'. Expected format is {client_name}-{semver}, e.g. my-esolang-client-0.0.1"}`},
 		{"client version npm junk", "/api/query", `{"path":"tasks","args":{}}`, hdr{"Convex-Client": "npm-abc"}, 400, ""},
 		{"client version ok", "/api/query", `{"path":"tasks","args":{}}`, hdr{"Convex-Client": "convexgw-go-0.1.0"}, 200, `{"status":"success","value":"default export"}`},
 	}
