@@ -11,9 +11,9 @@ import (
 // with no intermediate tree and no encoding/json round trip.
 type decoder struct {
 	scanner
-	str   string // string(data), made on first use by shareString
-	exact   bool // UnmarshalExact: no unknown fields, no number conversions
-	partial bool // UnmarshalPartial: required fields may be absent
+	str     string // string(data), made on first use by shareString
+	exact   bool   // UnmarshalExact: no unknown fields, no number conversions
+	partial bool   // UnmarshalPartial: required fields may be absent
 }
 
 // maxSharedDoc is the largest document whose strings share one copy of it.
