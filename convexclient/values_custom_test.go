@@ -170,3 +170,48 @@ func TestValueMarshalerAndUnmarshaler(t *testing.T) {
 		t.Fatalf("nullable union: %v %+v", err, ptr)
 	}
 }
+
+type fuzzDoc struct {
+	ID    string            `json:"_id"`
+	N     Optional[int64]   `json:"n,omitzero"`
+	Note  Optional[*string] `json:"note,omitzero"`
+	Shape *shape            `json:"shape"`
+	Tags  []string          `json:"tags,omitempty"`
+}
+
+// FuzzUnmarshalCustom decodes arbitrary input into types with Optional
+// fields and unions, in all three modes: no panic, every error a
+// *ValueError, and what decodes encodes and decodes again to the same bytes.
+func FuzzUnmarshalCustom(f *testing.F) {
+	f.Add([]byte(`{"_id":"a","n":{"$integer":"AQAAAAAAAAA="},"note":null,"shape":{"kind":"circle","r":1}}`))
+	f.Add([]byte(`[{"_id":"a","shape":null,"tags":["x"]},{"_id":"b","shape":{"kind":"square","side":{"$integer":"AgAAAAAAAAA="}}}]`))
+	f.Add([]byte(`{"kind":"square","side":2}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		modes := []func([]byte, any) error{Unmarshal, UnmarshalExact, UnmarshalPartial}
+		for _, decode := range modes {
+			for _, p := range []func() any{func() any { return new(fuzzDoc) }, func() any { return new([]fuzzDoc) }, func() any { return new(shape) }} {
+				v := p()
+				if err := decode(data, v); err != nil {
+					if _, ok := err.(*ValueError); !ok {
+						t.Fatalf("%T: err %T %v", v, err, err)
+					}
+					continue
+				}
+				out, err := Marshal(v)
+				if err != nil {
+					if !errors.Is(err, ErrInvalidValue) {
+						t.Fatalf("Marshal(%T): %v", v, err)
+					}
+					continue
+				}
+				w := p()
+				if err := UnmarshalPartial(out, w); err != nil {
+					t.Fatalf("%T: %s does not decode again: %v", v, out, err)
+				}
+				if again, err := Marshal(w); err != nil || string(again) != string(out) {
+					t.Fatalf("%T: %s re-encodes as %s (%v)", v, out, again, err)
+				}
+			}
+		}
+	})
+}

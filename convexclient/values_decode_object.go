@@ -187,7 +187,7 @@ func (d *decoder) structFields(v reflect.Value, key []byte) error {
 				}
 				fv = fv.Field(i)
 			}
-			if err := d.fieldValue(fv, f.decode); err != nil {
+			if err := d.fieldValue(fv, f); err != nil {
 				return atKey(err, f.name)
 			}
 		} else {
@@ -273,10 +273,30 @@ func (d *decoder) dynamicEntries(m map[string]any, key []byte) error {
 	}
 }
 
-// fieldValue is value for a struct field, taking the fast path of a plain
-// string or float64 field when the JSON has the expected form (anything
-// else, e.g. a {"$float":...} special object, goes through value).
-func (d *decoder) fieldValue(v reflect.Value, kind uint8) error {
+// fieldValue is value for struct field f, v. An Optional is set without a
+// type-cache lookup (as custom would set it).
+func (d *decoder) fieldValue(v reflect.Value, f *field) error {
+	if f.decode != decodeOptional {
+		return d.fieldValueKind(v, f.decode)
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == 'n' && !f.innerNil {
+		if err := d.literal("null"); err != nil {
+			return err
+		}
+		v.SetZero()
+		return nil
+	}
+	if err := d.fieldValueKind(v.Field(0), f.inner); err != nil {
+		return err
+	}
+	v.Field(1).SetBool(true)
+	return nil
+}
+
+// fieldValueKind is value, taking the fast path of a plain string or
+// float64 (kind) when the JSON has the expected form (anything else, e.g. a
+// {"$float":...} special object, goes through value).
+func (d *decoder) fieldValueKind(v reflect.Value, kind uint8) error {
 	if d.pos < len(d.data) {
 		switch c := d.data[d.pos]; {
 		case kind == decodeString && c == '"':

@@ -19,7 +19,9 @@ type field struct {
 	nameErr   error  // non-nil when name is not a valid Convex field name
 	prefix    []byte // `"name":`, escaped
 	marshal   uint8  // types.marshalerKind of the field's type
-	decode    uint8  // decodeString or decodeFloat64: the decoder's fast paths
+	decode    uint8  // decodeString, decodeFloat64 or decodeOptional: the decoder's fast paths
+	inner     uint8  // decodeOptional: the decode kind of the Optional's Value
+	innerNil  bool   // decodeOptional: the Value can hold null
 }
 
 // Fast decode paths of a field (field.decode): exactly string or float64,
@@ -28,6 +30,7 @@ const (
 	decodeAny uint8 = iota
 	decodeString
 	decodeFloat64
+	decodeOptional // an Optional field, decoded without a type-cache lookup
 )
 
 // structInfo is the cached field layout of a struct type.
@@ -210,11 +213,10 @@ func buildStructInfo(t reflect.Type) *structInfo {
 			f.prefix = append(appendQuoted(nil, name), ':')
 			f.marshal = types.marshalerKind(sf.Type)
 			f.required = requiredField(f, viaPtr)
-			switch sf.Type {
-			case stringT:
-				f.decode = decodeString
-			case float64T:
-				f.decode = decodeFloat64
+			f.decode = fastDecode(sf.Type)
+			if f.marshal == marshalOptional {
+				vt := sf.Type.Field(0).Type
+				f.decode, f.inner, f.innerNil = decodeOptional, fastDecode(vt), nilable(vt)
 			}
 			cands = append(cands, cand{field: f, depth: depth, tagged: tagged})
 		}
@@ -249,6 +251,17 @@ func buildStructInfo(t reflect.Type) *structInfo {
 		i = j
 	}
 	return si
+}
+
+// fastDecode is the decode kind of a field of type t.
+func fastDecode(t reflect.Type) uint8 {
+	switch t {
+	case stringT:
+		return decodeString
+	case float64T:
+		return decodeFloat64
+	}
+	return decodeAny
 }
 
 // fieldForKey finds the struct field for an object key: exact match first,
