@@ -31,7 +31,15 @@ func TestGeneratedCodeCompiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	gomod := fmt.Sprintf("module convexgen.test\n\ngo 1.26\n\nrequire github.com/convexgw/convexgw v0.0.0\n\nreplace github.com/convexgw/convexgw => %s\n", root)
+	goVersion := "1.26"
+	if mod, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
+		for _, line := range strings.Split(string(mod), "\n") {
+			if v, ok := strings.CutPrefix(line, "go "); ok {
+				goVersion = strings.TrimSpace(v)
+			}
+		}
+	}
+	gomod := fmt.Sprintf("module convexgen.test\n\ngo %s\n\nrequire github.com/convexgw/convexgw v0.0.0\n\nreplace github.com/convexgw/convexgw => %s\n", goVersion, root)
 	write(t, filepath.Join(dir, "go.mod"), gomod)
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
 	if err != nil {
