@@ -32,7 +32,8 @@ var (
 // not have fields v's struct lacks (keys match json tags exactly, not by
 // letter case), float targets take only numbers and {"$float":...}, integer
 // targets only {"$integer":...}, and null only a pointer, interface, slice
-// or map. Required struct fields must be present, as with Unmarshal.
+// or map (an Optional of another type rejects null rather than staying
+// unset). Required struct fields must be present, as with Unmarshal.
 func UnmarshalExact(data []byte, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {

@@ -45,6 +45,9 @@ func (e *encoder) convexValue(v reflect.Value, mk uint8) (done bool, err error) 
 func (d *decoder) custom(v reflect.Value, uk uint8) error {
 	if uk == unmarshalOptional {
 		if d.data[d.pos] == 'n' && !nilable(v.Type().Field(0).Type) {
+			if d.exact {
+				return typeErr("null", v.Type())
+			}
 			if err := d.literal("null"); err != nil {
 				return err
 			}

@@ -280,6 +280,9 @@ func (d *decoder) fieldValue(v reflect.Value, f *field) error {
 		return d.fieldValueKind(v, f.decode)
 	}
 	if d.pos < len(d.data) && d.data[d.pos] == 'n' && !f.innerNil {
+		if d.exact {
+			return typeErr("null", v.Type())
+		}
 		if err := d.literal("null"); err != nil {
 			return err
 		}

@@ -140,6 +140,13 @@ func TestUnmarshalExact(t *testing.T) {
 		{"null into slice", `null`, new([]string), true},
 		{"array into bytes", `[1,2]`, new([]byte), false},
 		{"bytes into bytes", `{"$bytes":"AQI="}`, new([]byte), true},
+		{"null into an Optional field", `{"o":null}`, new(struct {
+			O Optional[string] `json:"o,omitzero"`
+		}), false},
+		{"null into an Optional", `null`, new(Optional[string]), false},
+		{"null into an Optional pointer", `{"o":null}`, new(struct {
+			O Optional[*string] `json:"o,omitzero"`
+		}), true},
 	}
 	for _, tc := range cases {
 		err := UnmarshalExact([]byte(tc.in), tc.into)
