@@ -92,7 +92,8 @@ func NewConvex(client *convexclient.Client, fns Functions, reg *convexclient.Reg
 		panic(err)
 	}
 	c := &Convex{client: client,
-		find: convexclient.NewQuery[EmailArgs, *UserDoc](reg, fns.FindByEmail, convexclient.Internal)}
+		find: convexclient.NewQuery[EmailArgs, *UserDoc](reg, fns.FindByEmail, convexclient.Internal,
+			convexclient.PartialResult())} // the contract reads a subset of the user document
 	if fns.RecordLogin != "" {
 		m := convexclient.NewMutation[RecordLoginArgs, any](reg, fns.RecordLogin, convexclient.Internal)
 		c.record = &m

@@ -15,6 +15,10 @@ type BindingInfo struct {
 	Exposed bool
 	// Args and Result are the Go types of the binding's type parameters.
 	Args, Result reflect.Type
+	// PartialResult: Result reads only some fields of the function's
+	// result on purpose (PartialResult()); the spec check does not ask for
+	// the others.
+	PartialResult bool
 }
 
 // BindingOption configures a binding at declaration: the Visibility
@@ -29,6 +33,17 @@ func (v Visibility) applyBinding(b *BindingInfo) { b.Visibility = v }
 type exposed struct{}
 
 func (exposed) applyBinding(b *BindingInfo) { b.Exposed = true }
+
+type partialResult struct{}
+
+func (partialResult) applyBinding(b *BindingInfo) { b.PartialResult = true }
+
+// PartialResult declares that the binding's result type reads only some of
+// the fields the function returns, on purpose (a contract that needs a
+// subset of a document): the start-up spec check then does not report the
+// fields Go leaves out. Never use it for results rendered to clients, whose
+// fields must all be kept.
+func PartialResult() BindingOption { return partialResult{} }
 
 // Exposed marks a binding as callable through the gateway's passthrough.
 func Exposed() BindingOption { return exposed{} }

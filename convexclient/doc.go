@@ -36,6 +36,13 @@
 //	ctx = convexclient.WithCredential(ctx, convexclient.UserToken(jwt))
 //	tasks, err := ListTasks.Call(ctx, client, ListTasksArgs{Limit: 20})
 //
+// cmd/convexgen writes these declarations from `npx convex function-spec`
+// output: a struct per object validator, Optional[T] for optional fields,
+// union types implementing ValueMarshaler and ValueUnmarshaler, and a
+// NewBindings(r) that registers them all. Registry.CheckSpec compares
+// bindings with the spec down to the field (CheckTypes), and Unmarshal is
+// strict: a result lacking a required field fails the call and names it.
+//
 // # Reads that agree: Batch and Snapshot
 //
 // Independent calls may each see a different state of the database. Queries

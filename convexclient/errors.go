@@ -56,24 +56,25 @@ func (e *FunctionError) Error() string {
 // IsConvexError reports whether the function threw a ConvexError (Data is set).
 func (e *FunctionError) IsConvexError() bool { return e.Data != nil }
 
-// DecodeData decodes the ConvexError data into v with Unmarshal. It fails
+// DecodeData decodes the ConvexError data into v with UnmarshalPartial (no
+// validator shapes error data, so absent fields are not an error). It fails
 // when the error carries no data.
 func (e *FunctionError) DecodeData(v any) error {
 	if e.Data == nil {
 		return fmt.Errorf("convexclient: function %s: error has no ConvexError data", e.Path)
 	}
-	return Unmarshal(e.Data, v)
+	return UnmarshalPartial(e.Data, v)
 }
 
 // ErrorData extracts the ConvexError data of a *FunctionError anywhere in
-// err's chain, decoded into T. ok is false when err holds no ConvexError or
-// its data does not decode into T.
+// err's chain, decoded into T with UnmarshalPartial. ok is false when err
+// holds no ConvexError or its data does not decode into T.
 func ErrorData[T any](err error) (data T, ok bool) {
 	var fe *FunctionError
 	if !errors.As(err, &fe) || fe.Data == nil {
 		return data, false
 	}
-	if Unmarshal(fe.Data, &data) != nil {
+	if UnmarshalPartial(fe.Data, &data) != nil {
 		var zero T
 		return zero, false
 	}

@@ -103,7 +103,7 @@ func ExampleRegistry_CheckSpec() {
 	  {"identifier":"users.js:getPasswordHash","functionType":"Query","visibility":{"kind":"public"}}]}`
 	fmt.Println(registry.CheckSpec([]byte(spec)))
 	// Output:
-	// convexclient: 2 binding(s) do not match the deployment:
+	// convexclient: bindings do not match the deployment (2 problems):
 	//   tasks:create: missing
 	//   users:getPasswordHash: visibility mismatch: declared internal, deployment has public
 }

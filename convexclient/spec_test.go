@@ -25,9 +25,13 @@ const specJSON = `{
   ]
 }`
 
+type emailArgs struct {
+	Email string `json:"email"`
+}
+
 func TestCheckSpecOK(t *testing.T) {
 	r := NewRegistry()
-	NewQuery[struct{}, any](r, "users:getByEmail", Internal)
+	NewQuery[emailArgs, *string](r, "users:getByEmail", Internal)
 	NewQuery[struct{}, any](r, "tasks:list")
 	NewMutation[struct{}, any](r, "tasks.js:create")
 	NewQuery[struct{}, any](r, "admin/users:list")
@@ -42,7 +46,7 @@ func TestCheckSpecOK(t *testing.T) {
 
 func TestCheckSpecListsEveryProblem(t *testing.T) {
 	r := NewRegistry()
-	NewQuery[struct{}, any](r, "users:getByEmail")           // internal in the deployment
+	NewQuery[emailArgs, any](r, "users:getByEmail")          // internal in the deployment
 	NewMutation[struct{}, any](r, "tasks:list", Internal)    // kind and visibility
 	NewQuery[struct{}, any](r, "tasks:remove")               // missing
 	NewQuery[struct{}, any](r, "webhook:post")               // missing (HTTP actions don't count)
@@ -54,18 +58,18 @@ func TestCheckSpecListsEveryProblem(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	want := []SpecProblem{
-		{"admin/users:list", "visibility mismatch: declared internal, deployment has public"},
-		{"tasks:create", "kind mismatch: declared query, deployment has Mutation"},
-		{"tasks:list", "kind mismatch: declared mutation, deployment has Query"},
-		{"tasks:list", "visibility mismatch: declared internal, deployment has public"},
-		{"tasks:remove", "missing"},
-		{"users:getByEmail", "visibility mismatch: declared public, deployment has internal"},
-		{"webhook:post", "missing"},
+		{Path: "admin/users:list", Problem: "visibility mismatch: declared internal, deployment has public"},
+		{Path: "tasks:create", Problem: "kind mismatch: declared query, deployment has Mutation"},
+		{Path: "tasks:list", Problem: "kind mismatch: declared mutation, deployment has Query"},
+		{Path: "tasks:list", Problem: "visibility mismatch: declared internal, deployment has public"},
+		{Path: "tasks:remove", Problem: "missing"},
+		{Path: "users:getByEmail", Problem: "visibility mismatch: declared public, deployment has internal"},
+		{Path: "webhook:post", Problem: "missing"},
 	}
 	if !reflect.DeepEqual(se.Problems, want) {
 		t.Fatalf("problems:\n%v\nwant\n%v", se.Problems, want)
 	}
-	if !strings.Contains(err.Error(), "7 binding(s)") || !strings.Contains(err.Error(), "tasks:remove: missing") {
+	if !strings.Contains(err.Error(), "(7 problems)") || !strings.Contains(err.Error(), "tasks:remove: missing") {
 		t.Fatalf("Error() = %s", err)
 	}
 }

@@ -72,8 +72,10 @@ func atIndex(err error, i int) error {
 // NaN, ±Inf and -0; other integer kinds are JSON numbers (an error beyond
 // ±2^53); strings, bools and nil as in JSON; slices and arrays are arrays;
 // maps with string keys and structs (json tags: name, omitempty, "-") are
-// objects with keys sorted bytewise; json.Number is a number; json.RawMessage
-// and other json.Marshaler results are validated and normalised. Object keys
+// objects with keys sorted bytewise (omitzero leaves out zero values, and an
+// unset Optional field is absent); json.Number is a number; a ValueMarshaler
+// is encoded as the value it returns; json.RawMessage and other
+// json.Marshaler results are validated and normalised. Object keys
 // must be printable ASCII, not start with '$' and be at most 1024 bytes.
 // Errors match ErrInvalidValue.
 func Marshal(v any) ([]byte, error) {
@@ -103,7 +105,14 @@ var encoderPool = sync.Pool{New: func() any { return &encoder{buf: make([]byte, 
 // bool, float64, string, int64, []byte, []any or map[string]any. Invalid
 // special objects, reserved or non-ASCII field names and malformed JSON are
 // rejected. Unknown struct fields are ignored; field names match json tags
-// exactly, then case-insensitively. Errors match ErrInvalidValue.
+// exactly, then case-insensitively. Decoding is strict about required
+// fields: an object that lacks a struct field that is not a pointer, not an
+// Optional, not tagged omitempty or omitzero and not reached through an
+// embedded pointer fails with an error naming the field (`required field
+// "dueAt" missing`), so a field the backend does not send never becomes a
+// silent zero value; UnmarshalPartial skips that check. Optional fields are
+// set when present; types implementing ValueUnmarshaler (generated unions)
+// decode themselves. Errors match ErrInvalidValue.
 //
 // Unmarshal keeps no reference to data. Decoded strings of a document of at
 // most 64 KiB may share one string copy of it (one allocation instead of

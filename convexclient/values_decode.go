@@ -11,7 +11,9 @@ import (
 // with no intermediate tree and no encoding/json round trip.
 type decoder struct {
 	scanner
-	str string // string(data), made on first use by shareString
+	str     string // string(data), made on first use by shareString
+	exact   bool   // UnmarshalExact: no unknown fields, no number conversions
+	partial bool   // UnmarshalPartial: required fields may be absent
 }
 
 // maxSharedDoc is the largest document whose strings share one copy of it.
@@ -60,15 +62,8 @@ func (d *decoder) value(v reflect.Value) error {
 		}
 		return d.value(v.Elem())
 	}
-	if types.hasUnmarshaler(t) && v.CanAddr() {
-		start := d.pos
-		if err := d.skip(); err != nil {
-			return err
-		}
-		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(d.data[start:d.pos]); err != nil {
-			return &ValueError{Reason: err.Error(), err: err}
-		}
-		return nil
+	if uk := types.unmarshalerKind(t); uk != unmarshalNone && v.CanAddr() {
+		return d.custom(v, uk)
 	}
 	k := t.Kind()
 	if k == reflect.Interface {
@@ -94,6 +89,10 @@ func (d *decoder) value(v reflect.Value) error {
 		switch k {
 		case reflect.Map, reflect.Slice:
 			v.SetZero()
+		default:
+			if d.exact {
+				return typeErr("null", t)
+			}
 		}
 		return nil
 	case 't', 'f':
@@ -135,6 +134,9 @@ func (d *decoder) value(v reflect.Value) error {
 		v.SetString(string(d.data[start:d.pos]))
 		return nil
 	}
+	if d.exact && k != reflect.Float64 && k != reflect.Float32 {
+		return typeErr("a number", t)
+	}
 	return setNumber(v, f)
 }
 
@@ -165,6 +167,9 @@ func (d *decoder) setSpecial(v reflect.Value, sp special) error {
 	switch sp.kind {
 	case specialInteger:
 		n := int64(sp.bits)
+		if d.exact && k != reflect.Int64 {
+			return typeErr("an int64", t)
+		}
 		switch k {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 			if v.OverflowInt(n) {

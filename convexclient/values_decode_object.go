@@ -1,6 +1,9 @@
 package convexclient
 
-import "reflect"
+import (
+	"reflect"
+	"strconv"
+)
 
 // array decodes a JSON array into a slice or array (extra elements of a
 // fixed-size array are validated and dropped, missing ones zeroed).
@@ -123,6 +126,9 @@ func (d *decoder) object(v reflect.Value) error {
 	case reflect.Struct:
 		if !empty {
 			err = d.structFields(v, key)
+		} else if si := types.structInfo(t); si.required > 0 && !d.partial {
+			var seen fieldSet
+			err = seen.missing(si, t)
 		}
 	case reflect.Map:
 		if t.Key().Kind() != reflect.String {
@@ -146,6 +152,7 @@ func (d *decoder) object(v reflect.Value) error {
 
 func (d *decoder) structFields(v reflect.Value, key []byte) error {
 	si := types.structInfo(v.Type())
+	var seen fieldSet
 	next := 0 // si.fields and the backend's keys are both sorted bytewise
 	for {
 		if err := d.expect(':'); err != nil {
@@ -157,10 +164,16 @@ func (d *decoder) structFields(v reflect.Value, key []byte) error {
 		if ok {
 			f = &si.fields[next]
 			next++
+		} else if d.exact {
+			var i int
+			if i, ok = si.byName[string(key)]; ok {
+				f, next = &si.fields[i], i+1
+			}
 		} else if f, ok = si.fieldForKey(key); ok {
 			next = si.byName[f.name] + 1 // f.name is exact even when key matched by case
 		}
 		if ok {
+			seen.add(si, next-1)
 			fv := v
 			for n, i := range f.index {
 				if n > 0 && fv.Kind() == reflect.Pointer {
@@ -174,7 +187,7 @@ func (d *decoder) structFields(v reflect.Value, key []byte) error {
 				}
 				fv = fv.Field(i)
 			}
-			if err := d.fieldValue(fv, f.decode); err != nil {
+			if err := d.fieldValue(fv, f); err != nil {
 				return atKey(err, f.name)
 			}
 		} else {
@@ -182,13 +195,22 @@ func (d *decoder) structFields(v reflect.Value, key []byte) error {
 			if len(key) <= 64 {
 				name = string(key)
 			}
+			if d.exact {
+				return valueErr("field " + strconv.Quote(name) + " is not in " + v.Type().String())
+			}
 			if err := d.skip(); err != nil {
 				return atKey(err, name)
 			}
 		}
 		more, err := d.objectNext()
-		if err != nil || !more {
+		if err != nil {
 			return err
+		}
+		if !more {
+			if d.partial {
+				return nil
+			}
+			return seen.missing(si, v.Type())
 		}
 		if key, err = d.objectKey(); err != nil {
 			return err
@@ -251,10 +273,33 @@ func (d *decoder) dynamicEntries(m map[string]any, key []byte) error {
 	}
 }
 
-// fieldValue is value for a struct field, taking the fast path of a plain
-// string or float64 field when the JSON has the expected form (anything
-// else, e.g. a {"$float":...} special object, goes through value).
-func (d *decoder) fieldValue(v reflect.Value, kind uint8) error {
+// fieldValue is value for struct field f, v. An Optional is set without a
+// type-cache lookup (as custom would set it).
+func (d *decoder) fieldValue(v reflect.Value, f *field) error {
+	if f.decode != decodeOptional {
+		return d.fieldValueKind(v, f.decode)
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == 'n' && !f.innerNil {
+		if d.exact {
+			return typeErr("null", v.Type())
+		}
+		if err := d.literal("null"); err != nil {
+			return err
+		}
+		v.SetZero()
+		return nil
+	}
+	if err := d.fieldValueKind(v.Field(0), f.inner); err != nil {
+		return err
+	}
+	v.Field(1).SetBool(true)
+	return nil
+}
+
+// fieldValueKind is value, taking the fast path of a plain string or
+// float64 (kind) when the JSON has the expected form (anything else, e.g. a
+// {"$float":...} special object, goes through value).
+func (d *decoder) fieldValueKind(v reflect.Value, kind uint8) error {
 	if d.pos < len(d.data) {
 		switch c := d.data[d.pos]; {
 		case kind == decodeString && c == '"':

@@ -8,11 +8,11 @@ import (
 // TestUnmarshalStringsOwnTheirBytes: decoded strings (shared copy or not)
 // never alias the caller's buffer, which the client reuses from a pool.
 func TestUnmarshalStringsOwnTheirBytes(t *testing.T) {
-	type doc struct {
+	type doc struct { // partial documents: every field but _id may be absent
 		ID    string `json:"_id"`
-		Title string `json:"title"`
-		Note  string `json:"note"`
-		Empty string `json:"empty"`
+		Title string `json:"title,omitempty"`
+		Note  string `json:"note,omitempty"`
+		Empty string `json:"empty,omitempty"`
 	}
 	big := strings.Repeat("x", maxSharedDoc)
 	cases := []struct {

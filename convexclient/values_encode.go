@@ -29,11 +29,16 @@ func (e *encoder) value(v reflect.Value) error {
 
 // valueKind encodes v whose type's marshalerKind is mk.
 func (e *encoder) valueKind(v reflect.Value, mk uint8) error {
-	if mk == 1 || (mk == 2 && v.CanAddr()) {
-		if mk == 2 {
+	switch {
+	case mk == marshalJSON || (mk == marshalJSONPtr && v.CanAddr()):
+		if mk == marshalJSONPtr {
 			v = v.Addr()
 		}
 		return e.marshaler(v.Interface().(json.Marshaler))
+	case mk >= marshalConvex:
+		if done, err := e.convexValue(v, mk); done {
+			return err
+		}
 	}
 	t := v.Type()
 	switch t.Kind() {
@@ -242,7 +247,8 @@ fields:
 			}
 			fv = fv.Field(x)
 		}
-		if f.omitEmpty && isEmptyValue(fv) {
+		if f.omitEmpty && isEmptyValue(fv) || f.omitZero && fv.IsZero() ||
+			f.marshal == marshalOptional && !fv.Field(1).Bool() {
 			continue
 		}
 		if f.nameErr != nil {

@@ -13,10 +13,15 @@ type field struct {
 	name      string
 	index     []int
 	omitEmpty bool
+	omitZero  bool // `json:",omitzero"`: left out when reflect's IsZero
+	required  bool // Unmarshal fails when the object lacks it (requiredField)
+	typ       reflect.Type
 	nameErr   error  // non-nil when name is not a valid Convex field name
 	prefix    []byte // `"name":`, escaped
 	marshal   uint8  // types.marshalerKind of the field's type
-	decode    uint8  // decodeString or decodeFloat64: the decoder's fast paths
+	decode    uint8  // decodeString, decodeFloat64 or decodeOptional: the decoder's fast paths
+	inner     uint8  // decodeOptional: the decode kind of the Optional's Value
+	innerNil  bool   // decodeOptional: the Value can hold null
 }
 
 // Fast decode paths of a field (field.decode): exactly string or float64,
@@ -25,12 +30,14 @@ const (
 	decodeAny uint8 = iota
 	decodeString
 	decodeFloat64
+	decodeOptional // an Optional field, decoded without a type-cache lookup
 )
 
 // structInfo is the cached field layout of a struct type.
 type structInfo struct {
-	fields []field        // sorted bytewise by name
-	byName map[string]int // exact name -> index into fields
+	fields   []field        // sorted bytewise by name
+	byName   map[string]int // exact name -> index into fields
+	required int            // how many fields are required
 }
 
 // typeCache memoizes reflection facts per type. Like encoding/json's caches it
@@ -39,7 +46,7 @@ type structInfo struct {
 type typeCache struct {
 	structs     sync.Map // reflect.Type -> *structInfo
 	marshaler   sync.Map // reflect.Type -> uint8 (1 value receiver, 2 pointer receiver, 0 none)
-	unmarshaler sync.Map // reflect.Type -> bool
+	unmarshaler sync.Map // reflect.Type -> uint8 (unmarshalerKind)
 }
 
 var types typeCache
@@ -78,34 +85,72 @@ var (
 // encoder and decoder handle natively (their JSON methods call back in).
 func ownType(t reflect.Type) bool { return t == int64Type || t == bytesType || t == float64Type }
 
-// marshalerKind: 0 none, 1 t implements json.Marshaler, 2 only *t does.
+// Marshaler kinds of a type (typeCache.marshalerKind): how the encoder
+// encodes it besides by its reflect.Kind.
+const (
+	marshalNone      uint8 = iota
+	marshalJSON            // t implements json.Marshaler
+	marshalJSONPtr         // only *t implements json.Marshaler
+	marshalConvex          // t implements ValueMarshaler
+	marshalConvexPtr       // only *t implements ValueMarshaler
+	marshalOptional        // t is an Optional
+)
+
+// marshalerKind returns t's marshal* constant. ValueMarshaler wins over
+// json.Marshaler; Optional (which has MarshalJSON for encoding/json) is
+// handled natively.
 func (c *typeCache) marshalerKind(t reflect.Type) uint8 {
 	if basicType(t) || t.Name() == "" || t.PkgPath() == "" || ownType(t) {
-		return 0
+		return marshalNone
 	}
 	if k, ok := c.marshaler.Load(t); ok {
 		return k.(uint8)
 	}
 	var k uint8
+	pt := reflect.PointerTo(t)
 	switch {
+	case t.Kind() == reflect.Struct && t.Implements(optionalMarkerType):
+		k = marshalOptional
+	case t.Implements(valueMarshalerType):
+		k = marshalConvex
+	case pt.Implements(valueMarshalerType):
+		k = marshalConvexPtr
 	case t.Implements(marshalerType):
-		k = 1
-	case reflect.PointerTo(t).Implements(marshalerType):
-		k = 2
+		k = marshalJSON
+	case pt.Implements(marshalerType):
+		k = marshalJSONPtr
 	}
 	c.marshaler.Store(t, k)
 	return k
 }
 
-// hasUnmarshaler reports whether *t implements json.Unmarshaler.
-func (c *typeCache) hasUnmarshaler(t reflect.Type) bool {
+// Unmarshaler kinds of a type (typeCache.unmarshalerKind).
+const (
+	unmarshalNone     uint8 = iota
+	unmarshalJSON           // *t implements json.Unmarshaler
+	unmarshalConvex         // *t implements ValueUnmarshaler
+	unmarshalOptional       // t is an Optional
+)
+
+// unmarshalerKind returns t's unmarshal* constant; ValueUnmarshaler wins
+// over json.Unmarshaler, and Optional is handled natively.
+func (c *typeCache) unmarshalerKind(t reflect.Type) uint8 {
 	if basicType(t) || t.Name() == "" || t.PkgPath() == "" || ownType(t) {
-		return false
+		return unmarshalNone
 	}
 	if k, ok := c.unmarshaler.Load(t); ok {
-		return k.(bool)
+		return k.(uint8)
 	}
-	k := reflect.PointerTo(t).Implements(unmarshalerType)
+	var k uint8
+	pt := reflect.PointerTo(t)
+	switch {
+	case t.Kind() == reflect.Struct && t.Implements(optionalMarkerType):
+		k = unmarshalOptional
+	case pt.Implements(valueUnmarshalerType):
+		k = unmarshalConvex
+	case pt.Implements(unmarshalerType):
+		k = unmarshalJSON
+	}
 	c.unmarshaler.Store(t, k)
 	return k
 }
@@ -126,8 +171,10 @@ func buildStructInfo(t reflect.Type) *structInfo {
 		tagged bool
 	}
 	var cands []cand
-	var walk func(t reflect.Type, index []int, depth int, seen map[reflect.Type]bool)
-	walk = func(t reflect.Type, index []int, depth int, seen map[reflect.Type]bool) {
+	// viaPtr: the field is reached through an embedded pointer, which stays
+	// nil when none of its fields is present, so none of them is required.
+	var walk func(t reflect.Type, index []int, depth int, viaPtr bool, seen map[reflect.Type]bool)
+	walk = func(t reflect.Type, index []int, depth int, viaPtr bool, seen map[reflect.Type]bool) {
 		if seen[t] {
 			return
 		}
@@ -143,11 +190,12 @@ func buildStructInfo(t reflect.Type) *structInfo {
 			idx := append(append([]int(nil), index...), i)
 			if sf.Anonymous && name == "" {
 				ft := sf.Type
-				if ft.Kind() == reflect.Pointer {
+				ptr := ft.Kind() == reflect.Pointer
+				if ptr {
 					ft = ft.Elem()
 				}
 				if ft.Kind() == reflect.Struct {
-					walk(ft, idx, depth+1, seen)
+					walk(ft, idx, depth+1, viaPtr || ptr, seen)
 					continue
 				}
 			}
@@ -158,20 +206,22 @@ func buildStructInfo(t reflect.Type) *structInfo {
 			if name == "" {
 				name = sf.Name
 			}
-			f := field{name: name, index: idx, omitEmpty: strings.Contains(","+opts+",", ",omitempty,")}
+			f := field{name: name, index: idx, typ: sf.Type,
+				omitEmpty: strings.Contains(","+opts+",", ",omitempty,"),
+				omitZero:  strings.Contains(","+opts+",", ",omitzero,")}
 			f.nameErr = checkFieldName([]byte(name))
 			f.prefix = append(appendQuoted(nil, name), ':')
 			f.marshal = types.marshalerKind(sf.Type)
-			switch sf.Type {
-			case stringT:
-				f.decode = decodeString
-			case float64T:
-				f.decode = decodeFloat64
+			f.required = requiredField(f, viaPtr)
+			f.decode = fastDecode(sf.Type)
+			if f.marshal == marshalOptional {
+				vt := sf.Type.Field(0).Type
+				f.decode, f.inner, f.innerNil = decodeOptional, fastDecode(vt), nilable(vt)
 			}
 			cands = append(cands, cand{field: f, depth: depth, tagged: tagged})
 		}
 	}
-	walk(t, nil, 0, map[reflect.Type]bool{})
+	walk(t, nil, 0, false, map[reflect.Type]bool{})
 	// Resolve name conflicts like encoding/json: shallowest wins, then a
 	// tagged field; an unresolved tie drops the name.
 	sort.SliceStable(cands, func(i, j int) bool {
@@ -194,10 +244,24 @@ func buildStructInfo(t reflect.Type) *structInfo {
 		if dominant {
 			si.byName[cands[i].name] = len(si.fields)
 			si.fields = append(si.fields, cands[i].field)
+			if cands[i].required {
+				si.required++
+			}
 		}
 		i = j
 	}
 	return si
+}
+
+// fastDecode is the decode kind of a field of type t.
+func fastDecode(t reflect.Type) uint8 {
+	switch t {
+	case stringT:
+		return decodeString
+	case float64T:
+		return decodeFloat64
+	}
+	return decodeAny
 }
 
 // fieldForKey finds the struct field for an object key: exact match first,

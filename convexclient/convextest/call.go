@@ -30,11 +30,12 @@ type Call struct {
 	logs []string
 }
 
-// Bind decodes the call's args into v with convexclient.Unmarshal. A
-// decoding error is returned as a ValidationError, so a handler can return
-// it as is to answer "ArgumentValidationError: ...".
+// Bind decodes the call's args into v with convexclient.UnmarshalPartial
+// (fields absent from the args keep their values: requiring them is the
+// handler's check). A decoding error is returned as a ValidationError, so a
+// handler can return it as is to answer "ArgumentValidationError: ...".
 func (c *Call) Bind(v any) error {
-	if err := convexclient.Unmarshal(c.Args, v); err != nil {
+	if err := convexclient.UnmarshalPartial(c.Args, v); err != nil {
 		return &validationError{msg: err.Error(), err: err}
 	}
 	return nil
