@@ -38,6 +38,13 @@ func (s *downStore) GetSession(ctx context.Context, u, id string, now time.Time)
 	return s.Store.GetSession(ctx, u, id, now)
 }
 
+func (s *downStore) Attempt(ctx context.Context, key, lockKey string, now time.Time, window time.Duration, max int, lockFor time.Duration) (auth.AttemptResult, error) {
+	if s.down.Load() {
+		return auth.AttemptResult{}, errDown
+	}
+	return s.Store.Attempt(ctx, key, lockKey, now, window, max, lockFor)
+}
+
 func (s *downStore) DeleteSessions(ctx context.Context, u string, ids ...string) (int, error) {
 	if s.down.Load() {
 		return 0, errDown
@@ -95,6 +102,16 @@ func newSessionEnv(t *testing.T) *sessionEnv {
 		t.Fatal(err)
 	}
 	env.store = &downStore{Store: auth.NewMemoryStore(auth.MemoryStoreConfig{Now: clock})}
+	guardLim, err := auth.NewLimiter(env.store, map[string]auth.Policy{PolicyLogin: {Rate: 100, Burst: 100},
+		PolicyLoginAccount: {Rate: 100, Burst: 100}}, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guard, err := auth.NewLoginGuard(auth.LoginGuardConfig{Limiter: guardLim,
+		Lockout: auth.NewLockout(env.store, auth.LockoutConfig{Now: clock})})
+	if err != nil {
+		t.Fatal(err)
+	}
 	d := testDeps(t)
 	d.Sessions, err = auth.NewSessions(auth.SessionConfig{
 		Keys:   []auth.SessionKey{{ID: "k", Secret: []byte(strings.Repeat("k", 32))}},
@@ -107,6 +124,7 @@ func newSessionEnv(t *testing.T) *sessionEnv {
 	exposure, _ := NewExposure([]string{"users:me"}, nil)
 	d.Convex, d.ConvexTokens, d.IdentityMode, d.Exposure, d.Now = client, tokens, IdentityJWT, exposure, clock
 	d.Accounts = accounts.NewConvex(client, accounts.Functions{FindByEmail: "auth:getUserByEmail"}, nil)
+	d.LoginGuard = guard
 	env.srv = httptest.NewServer(NewAPI(d).Handler())
 	t.Cleanup(env.srv.Close)
 	return env
@@ -302,6 +320,11 @@ func TestStoreDownIsNot401(t *testing.T) {
 	}
 	if len(c.cookies) != 0 {
 		t.Fatalf("cookies kept: %v", c.cookies)
+	}
+	// A login whose attempt cannot be counted is refused, never let through.
+	st, _, body = c.do(http.MethodPost, "/api/auth/login", `{"email":"ann@test.dev","password":"right-password"}`, nil)
+	if st != 503 || !strings.Contains(body, `"state_unavailable"`) {
+		t.Fatalf("login with the store down: %d %s", st, body)
 	}
 }
 
