@@ -27,7 +27,7 @@ func DevBackend(env gateway.DevBackendEnv) (http.Handler, error) {
 // Banner prints the dev-mode banner: the URL and the demo accounts.
 func Banner(w io.Writer, url string) {
 	fmt.Fprintf(w, "\n  convexgw DEV MODE — not for production (ephemeral keys, in-memory demo data)\n")
-	fmt.Fprintf(w, "  gateway: %s\n\n  demo accounts:\n", url)
+	fmt.Fprintf(w, "  gateway: %s\n  web UI:  %s/ (sign in with a demo account)\n\n  demo accounts:\n", url, url)
 	for _, a := range devbackend.DemoAccounts() {
 		note := ""
 		if !a.Active {

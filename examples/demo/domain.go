@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/examples/demo/web"
 	"github.com/convexgw/convexgw/routes"
 )
 
@@ -16,11 +17,26 @@ import (
 // functions enforce roles and ownership, and their ConvexError codes become
 // 401/403/404/422 in the error handler.
 type App struct {
-	b *Bindings
+	b  *Bindings
+	ui *web.UI
 }
 
-// New returns the demo app with its bindings.
-func New() *App { return &App{b: NewBindings()} }
+// Options configure the demo app. The zero value is the app with its web
+// front end and no Convex client bundle for the live page.
+type Options struct {
+	// WebVendorDir, if set, is served at /vendor/: the directory holding
+	// convex-browser.js, the official Convex browser client bundled by
+	// examples/demo/browsertest/bundle.mjs, which the live page imports.
+	WebVendorDir string
+}
+
+// New returns the demo app with its bindings and default Options.
+func New() *App { return NewWith(Options{}) }
+
+// NewWith returns the demo app with its bindings, configured by opts.
+func NewWith(opts Options) *App {
+	return &App{b: NewBindings(), ui: web.New(web.Options{VendorDir: opts.WebVendorDir})}
+}
 
 // Bindings returns the app's typed Convex functions.
 func (app *App) Bindings() *Bindings { return app.b }
@@ -31,8 +47,8 @@ func (app *App) Registry() *convexclient.Registry { return app.b.Registry }
 // Routes is the demo's route table: every path, method and middleware
 // (gateway.App). Convex enforces roles and ownership.
 func (app *App) Routes(r *routes.Router) {
-	limit, authn := r.RateLimit(), r.RequireSession()
-	b := app.b
+	limit, authn, maybe := r.RateLimit(), r.RequireSession(), r.LoadSession()
+	b, ui := app.b, app.ui
 	tasks := routes.MustResource(routes.ResourceFunctions{List: b.TasksList, Create: b.TasksCreate,
 		Update: b.TasksUpdate, Remove: b.TasksRemove, Enums: map[string][]string{"status": taskStatuses()}})
 	notifications := routes.MustResource(routes.ResourceFunctions{List: b.NotificationsList})
@@ -50,6 +66,18 @@ func (app *App) Routes(r *routes.Router) {
 	r.GET("/api/donations/stats", app.donationStats, limit, authn)
 	donations.Mount(r, "/api/donations", limit, authn)
 	meetings.Mount(r, "/api/meetings", limit, authn)
+
+	// The web front end (package web): pages, their assets, and the
+	// optional Convex client bundle. A /dashboard page without a session
+	// redirects to /sign-in?redirect=<the page>.
+	r.GET("/", ui.Home)
+	r.GET(web.SignInPath, ui.SignIn)
+	for _, p := range []string{"tasks", "notifications", "beneficiaries", "donations", "meetings", "live"} {
+		r.GET("/dashboard/"+p, ui.App, maybe)
+	}
+	r.GET("/dashboard", ui.Home)
+	r.GET("/assets/*", ui.Asset)
+	r.GET("/vendor/*", ui.Vendor)
 }
 
 // tableFunctions are the resource functions of an association table; list

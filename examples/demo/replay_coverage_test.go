@@ -86,6 +86,17 @@ var replayWanted = map[string][]string{
 	"GET /healthz":                          nil,
 	"GET /.well-known/jwks.json":            nil,
 	"GET /.well-known/openid-configuration": nil,
+	"GET /":                                 nil, // the web front end: web_routes_test.go, browsertest/
+	"GET /sign-in":                          nil,
+	"GET /dashboard":                        nil,
+	"GET /dashboard/tasks":                  nil,
+	"GET /dashboard/notifications":          nil,
+	"GET /dashboard/beneficiaries":          nil,
+	"GET /dashboard/donations":              nil,
+	"GET /dashboard/meetings":               nil,
+	"GET /dashboard/live":                   nil,
+	"GET /assets/*":                         nil,
+	"GET /vendor/*":                         nil,
 }
 
 // TestReplayCoversEveryRoute checks the replayed scenarios exercise every

@@ -1,0 +1,129 @@
+// Pure helpers: no DOM, no network, so node's test runner checks them
+// (examples/demo/browsertest/format.test.mjs).
+
+// CSRF cookie names: "__Host-cgw_csrf" with Secure cookies (production),
+// "cgw_csrf" on plain http (dev mode). See auth/cookie.go.
+export const CSRF_COOKIES = ["__Host-cgw_csrf", "cgw_csrf"];
+
+// readCookie returns the value of cookie name in a document.cookie string,
+// or "" when it is absent.
+export function readCookie(cookies, name) {
+  for (const part of (cookies || "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return part.slice(eq + 1).trim();
+      }
+    }
+  }
+  return "";
+}
+
+// csrfFromCookies returns the CSRF token the gateway set, whichever name it
+// uses, or "".
+export function csrfFromCookies(cookies) {
+  for (const name of CSRF_COOKIES) {
+    const v = readCookie(cookies, name);
+    if (v) return v;
+  }
+  return "";
+}
+
+// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP
+// date. It returns whole seconds (≥ 0), or null when absent or unreadable.
+export function parseRetryAfter(value, nowMs = Date.now()) {
+  if (value == null) return null;
+  const v = String(value).trim();
+  if (v === "") return null;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (!/GMT$/.test(v)) return null; // an HTTP date, IMF-fixdate form
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
+// formatWait says how long to wait, for people: "1 second", "45 seconds",
+// "2 minutes" (rounded up), "1 hour 5 minutes".
+export function formatWait(seconds) {
+  const s = Math.max(0, Math.ceil(seconds));
+  const plural = (n, unit) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  if (s < 60) return plural(s, "second");
+  if (s < 3600) return plural(Math.ceil(s / 60), "minute");
+  const h = Math.floor(s / 3600);
+  const m = Math.ceil((s - h * 3600) / 60);
+  return m === 0 ? plural(h, "hour") : `${plural(h, "hour")} ${plural(m, "minute")}`;
+}
+
+// safeRedirect returns raw when it is a path on this origin ("/x?y"), else
+// fallback: a sign-in link must never send anyone to another site
+// ("//evil", "/\\evil", "https://evil", "javascript:").
+export function safeRedirect(raw, fallback) {
+  if (typeof raw !== "string" || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) {
+    return fallback;
+  }
+  let u;
+  try {
+    u = new URL(raw, "http://origin.invalid");
+  } catch {
+    return fallback;
+  }
+  if (u.origin !== "http://origin.invalid") return fallback;
+  if (u.pathname === "/sign-in") return fallback;
+  return u.pathname + u.search + u.hash;
+}
+
+// formatDate renders epoch milliseconds as a short local date and time.
+export function formatDate(ms, locale) {
+  if (typeof ms !== "number" || !Number.isFinite(ms)) return "";
+  return new Date(ms).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+}
+
+// formatMoney renders an amount in an ISO currency; an unknown code falls
+// back to "12.50 XYZ".
+export function formatMoney(amount, currency, locale) {
+  try {
+    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount);
+  } catch {
+    return `${Number(amount).toFixed(2)} ${currency}`;
+  }
+}
+
+// UNAVAILABLE are the codes of a gateway that cannot serve now, with a
+// Retry-After worth waiting for.
+const UNAVAILABLE = new Set(["backend_unavailable", "state_unavailable", "busy", "backend_not_configured"]);
+
+// errorText turns an API error ({status, code, message, retryAfter}) into a
+// sentence for people. Server messages are used only where the design
+// promises they are for people (ConvexError data, validation).
+export function errorText(err) {
+  const wait = err.retryAfter != null ? ` Try again in ${formatWait(err.retryAfter)}.` : " Try again later.";
+  switch (true) {
+    case err.code === "network":
+      return "Could not reach the gateway. Check your connection and try again.";
+    case err.code === "invalid_credentials":
+      return "Invalid email or password.";
+    case err.code === "account_locked":
+      return `Too many failed sign-ins for this account.${wait}`;
+    case err.code === "rate_limited" || err.status === 429:
+      return `Too many requests.${wait}`;
+    case err.status === 503 || UNAVAILABLE.has(err.code):
+      return `The service is unavailable right now.${wait}`;
+    case err.status === 504:
+      return "The backend took too long to answer. Try again.";
+    case err.code === "csrf_failed":
+      return "The page's security token is missing or out of date. Reload the page and try again.";
+    case err.status === 403:
+      return "You do not have access to this.";
+    case err.status === 404:
+      return "Not found: it may have been deleted.";
+    case err.status === 400 || err.status === 422:
+      return err.message || "The request is invalid.";
+    case err.status === 401:
+      return "Your session has ended. Sign in again.";
+    default:
+      return `Something went wrong${err.requestId ? ` (request ${err.requestId})` : ""}. Try again.`;
+  }
+}
