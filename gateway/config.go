@@ -96,7 +96,8 @@ type Config struct {
 	LoginRate     float64       `json:"loginRatePerMinute"` // per client IP
 	LoginBurst    int           `json:"loginBurst"`         // per client IP
 	// LoginAccountRate and LoginAccountBurst limit login attempts per
-	// account, from every address together (beside the lockout).
+	// account, from every address together (beside the lockout; the burst
+	// is above LOCKOUT_MAX_FAILURES so that guessing ends in the lock).
 	LoginAccountRate  float64 `json:"loginAccountRatePerMinute"`
 	LoginAccountBurst int     `json:"loginAccountBurst"`
 	// MemoryStoreMaxSessions bounds the session records the in-memory state
@@ -161,8 +162,8 @@ func Defaults() Config {
 		LockoutFor:              15 * time.Minute,
 		LoginRate:               20,
 		LoginBurst:              10,
-		LoginAccountRate:        5,
-		LoginAccountBurst:       5,
+		LoginAccountRate:        10,
+		LoginAccountBurst:       10,
 		MemoryStoreMaxSessions:  100000,
 		APIRate:                 50,
 		APIBurst:                100,
@@ -303,6 +304,9 @@ func (c Config) Validate() error {
 	atLeast("LOCKOUT_MAX_FAILURES", c.LockoutMax, 1)
 	atLeast("LOGIN_BURST", c.LoginBurst, 1)
 	atLeast("LOGIN_ACCOUNT_BURST", c.LoginAccountBurst, 1)
+	if c.LoginAccountBurst <= c.LockoutMax && c.LockoutMax > 0 {
+		bad("LOGIN_ACCOUNT_BURST", "must be above LOCKOUT_MAX_FAILURES (%d), or guesses end in the rate limit, never in the lock", c.LockoutMax)
+	}
 	atLeast("MEMORY_STORE_MAX_SESSIONS", c.MemoryStoreMaxSessions, 100)
 	atLeast("SECONDARY_WORKERS", c.SecondaryWorkers, 1)
 	atLeast("SECONDARY_QUEUE", c.SecondaryQueue, 1)

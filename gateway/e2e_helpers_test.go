@@ -138,7 +138,7 @@ func testConfig(url string) Config {
 	c.SecureCookies = false
 	c.BcryptCost = bcrypt.MinCost
 	c.AllowInsecure = []string{InsecureBcryptCost}       // fast hashes in tests
-	c.LoginAccountRate, c.LoginAccountBurst = 6000, 1000 // tests log one account in many times
+	c.LoginAccountRate, c.LoginAccountBurst = 6000, 1000 // tests log one account in many times (above LockoutMax)
 	c.BcryptWorkers = 2
 	c.ProtectedPrefixes = []string{"/dashboard"}
 	c.BreakerOpenTimeout = 10 * time.Second

@@ -35,7 +35,7 @@ func (s gwSettings) config() gateway.Config {
 	c.BreakerFailures, c.BreakerOpenTimeout = 5, 5*time.Minute
 	c.BcryptCost = 10
 	c.LockoutMax, c.LoginRate, c.LoginBurst, c.APIRate = 1000000, 6000000, 1000000, 0
-	c.LoginAccountRate, c.LoginAccountBurst = 6000000, 1000000
+	c.LoginAccountRate, c.LoginAccountBurst = 6000000, 2000000
 	c.AllowInsecure, c.AdminAddr = []string{gateway.InsecureLockout}, "off"
 	c.LogLevel, c.LogFormat = s.logLevel, "json"
 	return c

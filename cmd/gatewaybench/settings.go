@@ -50,7 +50,7 @@ func (s gwSettings) env() map[string]string {
 		"LOGIN_RATE":           "6000000", // per minute per IP (the limiter allows ≤ 1e6/s)
 		"LOGIN_BURST":          "1000000",
 		"LOGIN_ACCOUNT_RATE":   "6000000", // the bench logs one account in many times
-		"LOGIN_ACCOUNT_BURST":  "1000000",
+		"LOGIN_ACCOUNT_BURST":  "2000000",
 		"ALLOW_INSECURE":       "lockout", // a lockout of 1e6 guesses: the bench's choice, not production's
 		"ADMIN_ADDR":           "off",
 		"API_RATE":             "0", // off
