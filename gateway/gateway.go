@@ -18,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/convexgw/convexgw/accounts"
+	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/routes"
 )
@@ -75,6 +76,7 @@ type Gateway struct {
 	convex    *convexclient.Client
 	metrics   *Metrics
 	redis     *redis.Client
+	store     *auth.ResilientStore          // nil without Redis
 	closers   []func(context.Context) error // dev backend, Redis: closed last, in reverse order
 	publicURL string
 	onStart   []func(url string)
