@@ -55,8 +55,8 @@ type Proxy struct {
 	closed  bool
 
 	accepted, live atomic.Int64
-	peak          atomic.Int64
-	wg            sync.WaitGroup
+	peak           atomic.Int64
+	wg             sync.WaitGroup
 }
 
 // Start listens on 127.0.0.1:0 and forwards to target (host:port).
