@@ -206,6 +206,14 @@ func (g *Gateway) Secondary() *Secondary {
 	return g.secondary
 }
 
+// Convex returns the gateway's Convex client (after Start), e.g. to read
+// its breakers (Client.Breakers).
+func (g *Gateway) Convex() *convexclient.Client {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.convex
+}
+
 // Shutdown stops accepting connections, lets in-flight requests finish,
 // drains the secondary mutations and closes the dev backend and Redis, all
 // within ctx. Requests still running when ctx ends have their connections
