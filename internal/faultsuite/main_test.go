@@ -114,7 +114,8 @@ func (r *redisServer) url() string { return "redis://127.0.0.1:" + strconv.Itoa(
 func (r *redisServer) start() {
 	r.t.Helper()
 	r.cmd = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--dir", r.dir,
-		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--loglevel", "warning")
+		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--loglevel", "warning",
+		"--enable-debug-command", "local") // DEBUG SLEEP freezes it
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatal(err)
@@ -137,14 +138,24 @@ func (r *redisServer) kill() {
 	}
 }
 
-// freeze makes Redis unresponsive for d (DEBUG SLEEP blocks its one thread).
-func (r *redisServer) freeze(d time.Duration) {
+// freeze makes Redis unresponsive for d (DEBUG SLEEP blocks its one
+// thread); the returned channel is closed when it answers again.
+func (r *redisServer) freeze(d time.Duration) <-chan struct{} {
 	rc := r.client()
+	done := make(chan struct{})
+	errc := make(chan error, 1)
 	go func() {
+		defer close(done)
 		defer rc.Close()
-		rc.Do(context.Background(), "DEBUG", "SLEEP", fmt.Sprintf("%.3f", d.Seconds()))
+		errc <- rc.Do(context.Background(), "DEBUG", "SLEEP", fmt.Sprintf("%.3f", d.Seconds())).Err()
 	}()
 	time.Sleep(50 * time.Millisecond) // let the command reach Redis before the test's requests
+	select {
+	case err := <-errc:
+		r.t.Fatalf("DEBUG SLEEP: %v", err)
+	default:
+	}
+	return done
 }
 
 func (r *redisServer) client() *redis.Client {
