@@ -14,7 +14,9 @@ import (
 
 // stateAnswer is the answer a request needing the state store must get
 // while it is unavailable.
-func stateAnswer(r result) bool { return r.status == http.StatusServiceUnavailable && r.code == "state_unavailable" }
+func stateAnswer(r result) bool {
+	return r.status == http.StatusServiceUnavailable && r.code == "state_unavailable"
+}
 
 // never reports whether none of rs is 401, 429 or 500.
 func never(rs ...result) bool {
