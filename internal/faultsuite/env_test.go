@@ -79,6 +79,7 @@ func newBackend(t *testing.T, fo convextest.FlakyOptions) *backend {
 	}, convextest.Internal())
 	b.d.Mutation("auth:updatePasswordHash", func(context.Context, *convextest.Call) (any, error) { return nil, nil }, convextest.Internal())
 	b.d.Query("tasks:list", func(context.Context, *convextest.Call) (any, error) { return []string{"a", "b"}, nil })
+	b.d.Mutation("tasks:touch", func(context.Context, *convextest.Call) (any, error) { return nil, nil })
 	b.flaky = convextest.NewFlaky(b.d, fo)
 	ctx, cancel := context.WithCancel(context.Background())
 	srv := httptest.NewUnstartedServer(b.flaky)
@@ -130,7 +131,7 @@ func config(t *testing.T, b *backend) gateway.Config {
 	c.ListenAddr, c.PublicURL = "127.0.0.1:0", "http://127.0.0.1"
 	c.ConvexURL, c.ConvexDeployKey = b.proxy.URL(), deployKey
 	c.IdentityMode, c.SigningKeyFile = gateway.IdentityJWT, signingKeyFile(t)
-	c.PassthroughExpose = []string{"tasks:list"}
+	c.PassthroughExpose = []string{"tasks:list", "tasks:touch"}
 	c.SessionSecret, c.CSRFSecret = gateway.Secret(strings.Repeat("s", 32)), gateway.Secret(strings.Repeat("c", 32))
 	c.SecureCookies = false
 	c.BcryptCost, c.BcryptWorkers = bcrypt.MinCost, 2
@@ -210,6 +211,11 @@ func (c *client) login(i int) result {
 
 func (c *client) read() result {
 	return c.do(http.MethodPost, "/api/query", `{"path":"tasks:list","args":{}}`)
+}
+
+// write is a foreground mutation through the passthrough.
+func (c *client) write() result {
+	return c.do(http.MethodPost, "/api/mutation", `{"path":"tasks:touch","args":{}}`)
 }
 
 func (c *client) session() result { return c.do(http.MethodGet, "/api/auth/session", "") }
