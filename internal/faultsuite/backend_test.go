@@ -131,14 +131,13 @@ func TestBackendFunctionErrors560(t *testing.T) {
 // times out.
 func TestBackendSlowUnderConcurrency(t *testing.T) {
 	b := newBackend(t, convextest.FlakyOptions{})
-	b.d.Inject("tasks:list", convextest.Fault{Latency: 200 * time.Millisecond})
+	b.d.Inject("tasks:list", convextest.Fault{Latency: 600 * time.Millisecond})
 	cfg := config(t, b)
 	cfg.ConvexTimeout, cfg.ConvexMaxQueries, cfg.ConvexSlotWait = time.Second, 8, 50*time.Millisecond
 	g := startGateway(t, cfg, gateway.Options{})
-	c := newClient(g.URL())
 	var tl tally
-	parallel(320, 64, func(int) { tl.add(c.read()) })
-	report(t, "slow backend, 200 ms/call (320 reads, 64 clients, limit 8)",
+	parallel(384, 192, func(int) { tl.add(newClient(g.URL()).read()) })
+	report(t, "slow backend, 600 ms/call, 1 s timeout (384 reads, 192 clients, limit 8)",
 		"200s and 503 (shed at once), no 504, breaker closed",
 		fmt.Sprintf("%s; query breaker %s", &tl, g.Convex().State()),
 		tl.get(200) > 0 && tl.only(200, 503) && g.Convex().State() == convexclient.StateClosed)
