@@ -33,14 +33,34 @@ type Config struct {
 
 	// ConvexURL is the deployment URL. Empty is allowed: the gateway starts,
 	// /readyz reports it and calls needing Convex answer 503.
-	ConvexURL          string        `json:"convexUrl"`
-	ConvexDeployKey    Secret        `json:"convexDeployKey"`    // for internal functions and admin identity mode
-	ConvexAllowedHosts []string      `json:"convexAllowedHosts"` // self-hosted hosts allowed besides *.convex.cloud
-	ConvexTimeout      time.Duration `json:"convexTimeout"`      // per call
-	BreakerFailures    int           `json:"breakerFailures"`    // consecutive outages that open the breaker
-	BreakerOpenTimeout time.Duration `json:"breakerOpenTimeout"` // open → half-open after this
-	FunctionSpecFile   string        `json:"functionSpecFile"`   // `npx convex function-spec` output; empty: no check
-	FunctionSpecStrict bool          `json:"functionSpecStrict"` // refuse to start on a mismatch (else warn)
+	ConvexURL          string   `json:"convexUrl"`
+	ConvexDeployKey    Secret   `json:"convexDeployKey"`    // for internal functions and admin identity mode
+	ConvexAllowedHosts []string `json:"convexAllowedHosts"` // self-hosted hosts allowed besides *.convex.cloud
+	FunctionSpecFile   string   `json:"functionSpecFile"`   // `npx convex function-spec` output; empty: no check
+	FunctionSpecStrict bool     `json:"functionSpecStrict"` // refuse to start on a mismatch (else warn)
+
+	// Per-call timeouts (convexclient.TimeoutSettings): ConvexTimeout for
+	// queries and mutations, ConvexActionTimeout for actions. A call's
+	// timeout starts once it holds an in-flight slot.
+	ConvexTimeout       time.Duration `json:"convexTimeout"`
+	ConvexActionTimeout time.Duration `json:"convexActionTimeout"`
+	// The circuit breakers, one per lane (query, mutation, action,
+	// background; convexclient.BreakerSettings): a breaker opens when at
+	// least BreakerMinRequests calls were counted over BreakerWindow and at
+	// least BreakerFailureRatio of them were outages; it stays open
+	// BreakerOpenTimeout, then one probe decides.
+	BreakerFailureRatio float64       `json:"breakerFailureRatio"`
+	BreakerMinRequests  int           `json:"breakerMinRequests"`
+	BreakerWindow       time.Duration `json:"breakerWindow"`
+	BreakerOpenTimeout  time.Duration `json:"breakerOpenTimeout"`
+	// In-flight limits per lane (convexclient.LimitSettings): a call waits
+	// at most ConvexSlotWait for a slot, outside its timeout, else it is
+	// shed with 503 backend_unavailable and Retry-After.
+	ConvexMaxQueries    int           `json:"convexMaxInFlightQueries"`
+	ConvexMaxMutations  int           `json:"convexMaxInFlightMutations"`
+	ConvexMaxActions    int           `json:"convexMaxInFlightActions"`
+	ConvexMaxBackground int           `json:"convexMaxInFlightBackground"`
+	ConvexSlotWait      time.Duration `json:"convexSlotWait"`
 
 	// PassthroughExpose lists the functions the Convex-compatible
 	// passthrough serves besides the app's Exposed bindings: paths
@@ -115,11 +135,18 @@ type Config struct {
 	IdleTimeout       time.Duration `json:"idleTimeout"`
 	ShutdownTimeout   time.Duration `json:"shutdownTimeout"`
 
-	// Secondary mutation runner: workers, queue size, attempts per task.
-	SecondaryWorkers  int           `json:"secondaryWorkers"`
-	SecondaryQueue    int           `json:"secondaryQueue"`
-	SecondaryAttempts int           `json:"secondaryAttempts"`
-	SecondaryTimeout  time.Duration `json:"secondaryTimeout"` // per attempt
+	// Secondary mutation runner (see SecondaryConfig): workers, the tasks
+	// one process holds (the whole queue without Redis), the timeout of one
+	// attempt, the age after which a task that keeps failing is
+	// dead-lettered, the back-off cap between attempts and, with Redis, how
+	// long a task must sit unacknowledged by a dead replica before another
+	// claims it.
+	SecondaryWorkers    int           `json:"secondaryWorkers"`
+	SecondaryQueue      int           `json:"secondaryQueue"`
+	SecondaryTimeout    time.Duration `json:"secondaryTimeout"`
+	SecondaryMaxAge     time.Duration `json:"secondaryMaxAge"`
+	SecondaryMaxBackoff time.Duration `json:"secondaryMaxBackoff"`
+	SecondaryClaimIdle  time.Duration `json:"secondaryClaimIdle"`
 
 	// AllowInsecure names the production guards to waive (outside dev the
 	// gateway refuses settings that are unsafe in production): "cookies"
@@ -138,12 +165,20 @@ type Config struct {
 // place defaults live.
 func Defaults() Config {
 	return Config{
-		ConvexTimeout:           10 * time.Second,
+		ConvexTimeout:           convexclient.DefaultTimeout,
+		ConvexActionTimeout:     convexclient.DefaultActionTimeout,
+		BreakerFailureRatio:     convexclient.DefaultFailureRatio,
+		BreakerMinRequests:      convexclient.DefaultMinRequests,
+		BreakerWindow:           convexclient.DefaultBreakerWindow,
+		BreakerOpenTimeout:      convexclient.DefaultOpenTimeout,
+		ConvexMaxQueries:        convexclient.DefaultQueryLimit,
+		ConvexMaxMutations:      convexclient.DefaultMutationLimit,
+		ConvexMaxActions:        convexclient.DefaultActionLimit,
+		ConvexMaxBackground:     convexclient.DefaultBackgroundLimit,
+		ConvexSlotWait:          convexclient.DefaultMaxWait,
 		AccountsFindByEmail:     accounts.DefaultFindByEmail,
 		AccountsRecordLogin:     accounts.DefaultRecordLogin,
 		AccountsSetPasswordHash: accounts.DefaultSetPasswordHash,
-		BreakerFailures:         5,
-		BreakerOpenTimeout:      10 * time.Second,
 		IdentityMode:            IdentityJWT,
 		ListenAddr:              ":8080",
 		AdminAddr:               "127.0.0.1:9090",
@@ -173,10 +208,12 @@ func Defaults() Config {
 		WriteTimeout:            30 * time.Second,
 		IdleTimeout:             2 * time.Minute,
 		ShutdownTimeout:         15 * time.Second,
-		SecondaryWorkers:        2,
-		SecondaryQueue:          256,
-		SecondaryAttempts:       5,
-		SecondaryTimeout:        5 * time.Second,
+		SecondaryWorkers:        DefaultSecondaryWorkers,
+		SecondaryQueue:          DefaultSecondaryQueue,
+		SecondaryTimeout:        DefaultSecondaryTimeout,
+		SecondaryMaxAge:         DefaultSecondaryMaxAge,
+		SecondaryMaxBackoff:     DefaultSecondaryMaxBackoff,
+		SecondaryClaimIdle:      DefaultSecondaryClaimIdle,
 		LogLevel:                "info",
 		LogFormat:               "json",
 	}
@@ -269,7 +306,21 @@ func (c Config) Validate() error {
 		}
 	}
 	positive("CONVEX_TIMEOUT", c.ConvexTimeout)
+	positive("CONVEX_ACTION_TIMEOUT", c.ConvexActionTimeout)
+	positive("BREAKER_WINDOW", c.BreakerWindow)
 	positive("BREAKER_OPEN_TIMEOUT", c.BreakerOpenTimeout)
+	positive("SECONDARY_MAX_AGE", c.SecondaryMaxAge)
+	positive("SECONDARY_MAX_BACKOFF", c.SecondaryMaxBackoff)
+	positive("SECONDARY_CLAIM_IDLE", c.SecondaryClaimIdle)
+	if c.BreakerFailureRatio <= 0 || c.BreakerFailureRatio > 1 || c.BreakerFailureRatio != c.BreakerFailureRatio {
+		bad("BREAKER_FAILURE_RATIO", "must be in (0, 1]")
+	}
+	if c.ConvexSlotWait < 0 {
+		bad("CONVEX_SLOT_WAIT", "must not be negative (0 sheds at once when a lane is full)")
+	}
+	if c.SecondaryClaimIdle > 0 && c.SecondaryTimeout > 0 && c.SecondaryClaimIdle <= 2*c.SecondaryTimeout {
+		bad("SECONDARY_CLAIM_IDLE", "must be more than twice SECONDARY_TIMEOUT, or a live replica's running task is claimed by another")
+	}
 	positive("SESSION_TTL", c.SessionTTL)
 	positive("SESSION_REFRESH_AFTER", c.SessionRefreshAfter)
 	positive("CONVEX_TOKEN_TTL", c.ConvexTokenTTL)
@@ -299,7 +350,11 @@ func (c Config) Validate() error {
 			bad(setting, "must be at least %d", min)
 		}
 	}
-	atLeast("BREAKER_FAILURES", c.BreakerFailures, 1)
+	atLeast("BREAKER_MIN_REQUESTS", c.BreakerMinRequests, 1)
+	atLeast("CONVEX_MAX_IN_FLIGHT_QUERIES", c.ConvexMaxQueries, 1)
+	atLeast("CONVEX_MAX_IN_FLIGHT_MUTATIONS", c.ConvexMaxMutations, 1)
+	atLeast("CONVEX_MAX_IN_FLIGHT_ACTIONS", c.ConvexMaxActions, 1)
+	atLeast("CONVEX_MAX_IN_FLIGHT_BACKGROUND", c.ConvexMaxBackground, 1)
 	atLeast("BCRYPT_WORKERS", c.BcryptWorkers, 1)
 	atLeast("LOCKOUT_MAX_FAILURES", c.LockoutMax, 1)
 	atLeast("LOGIN_BURST", c.LoginBurst, 1)
@@ -310,7 +365,6 @@ func (c Config) Validate() error {
 	atLeast("MEMORY_STORE_MAX_SESSIONS", c.MemoryStoreMaxSessions, 100)
 	atLeast("SECONDARY_WORKERS", c.SecondaryWorkers, 1)
 	atLeast("SECONDARY_QUEUE", c.SecondaryQueue, 1)
-	atLeast("SECONDARY_ATTEMPTS", c.SecondaryAttempts, 1)
 	if c.LoginRate <= 0 {
 		bad("LOGIN_RATE", "must be positive")
 	}
@@ -450,6 +504,21 @@ func ParseIPRange(s string) (netip.Prefix, error) {
 		return netip.Prefix{}, fmt.Errorf("parse IP: %w", err)
 	}
 	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
+}
+
+// resilience are the Convex client's breaker, in-flight limit and timeout
+// settings. CONVEX_SLOT_WAIT=0 means "shed at once" (the client's
+// negative MaxWait).
+func (c Config) resilience() (convexclient.BreakerSettings, convexclient.LimitSettings, convexclient.TimeoutSettings) {
+	wait := c.ConvexSlotWait
+	if wait == 0 {
+		wait = -1
+	}
+	return convexclient.BreakerSettings{FailureRatio: c.BreakerFailureRatio, MinRequests: uint32(max(c.BreakerMinRequests, 0)),
+			Window: c.BreakerWindow, OpenTimeout: c.BreakerOpenTimeout},
+		convexclient.LimitSettings{Query: c.ConvexMaxQueries, Mutation: c.ConvexMaxMutations, Action: c.ConvexMaxActions,
+			Background: c.ConvexMaxBackground, MaxWait: wait},
+		convexclient.TimeoutSettings{Query: c.ConvexTimeout, Mutation: c.ConvexTimeout, Action: c.ConvexActionTimeout}
 }
 
 // accountFunctions are the login contract's function names ("off" and ""

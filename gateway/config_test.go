@@ -51,6 +51,15 @@ func TestValidate(t *testing.T) {
 		{"max age below ttl", func(c *Config) { c.SessionMaxAge = time.Minute }, []string{"SESSION_MAX_AGE"}},
 		{"redis url", func(c *Config) { c.RedisURL = "http://user:hunter2@redis" }, []string{"REDIS_URL"}},
 		{"log settings", func(c *Config) { c.LogLevel = "loud"; c.LogFormat = "xml" }, []string{"LOG_LEVEL", "LOG_FORMAT"}},
+		{"resilience settings", func(c *Config) {
+			c.BreakerFailureRatio, c.BreakerMinRequests, c.BreakerWindow = 1.5, 0, 0
+			c.ConvexMaxQueries, c.ConvexSlotWait, c.ConvexActionTimeout = 0, -time.Second, 0
+		}, []string{"BREAKER_FAILURE_RATIO", "BREAKER_MIN_REQUESTS", "BREAKER_WINDOW", "CONVEX_MAX_IN_FLIGHT_QUERIES",
+			"CONVEX_SLOT_WAIT", "CONVEX_ACTION_TIMEOUT"}},
+		{"secondary settings", func(c *Config) {
+			c.SecondaryMaxAge, c.SecondaryMaxBackoff, c.SecondaryTimeout, c.SecondaryClaimIdle = 0, 0, 10*time.Second, 15*time.Second
+		}, []string{"SECONDARY_MAX_AGE", "SECONDARY_MAX_BACKOFF", "SECONDARY_CLAIM_IDLE"}},
+		{"slot wait zero sheds at once", func(c *Config) { c.ConvexSlotWait = 0 }, nil},
 		{"every problem at once", func(c *Config) {
 			c.ReadTimeout, c.WriteTimeout, c.SecondaryWorkers, c.BodyLimitBytes = 0, -1, 0, 10
 		}, []string{"READ_TIMEOUT", "WRITE_TIMEOUT", "SECONDARY_WORKERS", "BODY_LIMIT"}},

@@ -79,6 +79,7 @@ type Gateway struct {
 	metrics   *Metrics
 	redis     *redis.Client
 	memStore  *auth.MemoryStore             // the state store when REDIS_URL is empty (metrics)
+	store     *auth.ResilientStore          // nil without Redis
 	closers   []func(context.Context) error // dev backend, Redis: closed last, in reverse order
 	publicURL string
 	onStart   []func(url string)
@@ -240,6 +241,14 @@ func (g *Gateway) Secondary() *Secondary {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.secondary
+}
+
+// Convex returns the gateway's Convex client (after Start), e.g. to read
+// its breakers (Client.Breakers).
+func (g *Gateway) Convex() *convexclient.Client {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.convex
 }
 
 // Shutdown stops accepting connections, lets in-flight requests finish,

@@ -3,6 +3,7 @@ package gateway
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -13,22 +14,37 @@ import (
 	"github.com/convexgw/convexgw/convexclient"
 )
 
+// MetricsSources is the state Metrics reads at scrape time. A nil field's
+// series are not exported.
+type MetricsSources struct {
+	// Breakers reports the Convex client's lanes (Client.Breakers).
+	Breakers func() []convexclient.BreakerStatus
+	// Secondary reports the secondary runner's counters.
+	Secondary func() SecondaryStats
+	// Store reports the state store's breaker (auth.ResilientStore.State).
+	Store func() auth.StoreState
+}
+
 // Metrics holds the gateway's Prometheus collectors in a private registry
 // (no global state). Safe for concurrent use. It implements routes.Metrics.
 type Metrics struct {
-	reg         *prometheus.Registry
-	requests    *prometheus.CounterVec
-	latency     *prometheus.HistogramVec
-	convexCalls *prometheus.CounterVec
-	convexTime  *prometheus.HistogramVec
-	breaker     *prometheus.CounterVec
-	logins      *prometheus.CounterVec
+	reg          *prometheus.Registry
+	requests     *prometheus.CounterVec
+	latency      *prometheus.HistogramVec
+	convexCalls  *prometheus.CounterVec
+	convexTime   *prometheus.HistogramVec
+	breaker      *prometheus.CounterVec
+	storeBreaker *prometheus.CounterVec
+	logins       *prometheus.CounterVec
+
+	mu  sync.RWMutex // guards src
+	src MetricsSources
 }
 
-// NewMetrics registers the collectors. state reports the breaker state and
-// stats the secondary runner's counters; either may be nil.
-func NewMetrics(state func() convexclient.State, stats func() SecondaryStats) *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry()}
+// NewMetrics registers the collectors; src may be completed later with
+// setSources (the wiring builds the metrics before what they observe).
+func NewMetrics(src MetricsSources) *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry(), src: src}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "convexgw_http_requests_total", Help: "HTTP requests by method, route and status.",
 	}, []string{"method", "route", "status"})
@@ -37,45 +53,38 @@ func NewMetrics(state func() convexclient.State, stats func() SecondaryStats) *M
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"method", "route", "status"})
 	m.convexCalls = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "convexgw_convex_calls_total", Help: "Convex function calls by function, kind and outcome.",
+		Name: "convexgw_convex_calls_total",
+		Help: "Convex function calls by function, kind and outcome (shed: refused by the in-flight limit before any I/O).",
 	}, []string{"function", "kind", "outcome"})
 	m.convexTime = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "convexgw_convex_call_duration_seconds", Help: "Convex call latency (retries included) by function and kind.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"function", "kind"})
 	m.breaker = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "convexgw_convex_breaker_transitions_total", Help: "Circuit breaker state changes by new state.",
+		Name: "convexgw_convex_breaker_transitions_total", Help: "Convex circuit breaker state changes by breaker (lane) and new state.",
+	}, []string{"breaker", "to"})
+	m.storeBreaker = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "convexgw_state_store_breaker_transitions_total", Help: "State store (Redis) breaker state changes by new state.",
 	}, []string{"to"})
 	m.logins = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "convexgw_logins_total", Help: "Login attempts by outcome.",
 	}, []string{"outcome"})
-	m.reg.MustRegister(m.requests, m.latency, m.convexCalls, m.convexTime, m.breaker, m.logins,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if state != nil {
-		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "convexgw_convex_breaker_state", Help: "Circuit breaker state: 0 closed, 1 half-open, 2 open.",
-		}, func() float64 { return float64(state()) }))
-	}
-	if stats != nil {
-		for _, ev := range []struct {
-			name string
-			get  func(SecondaryStats) uint64
-		}{
-			{"queued", func(s SecondaryStats) uint64 { return s.Queued }},
-			{"done", func(s SecondaryStats) uint64 { return s.Done }},
-			{"retried", func(s SecondaryStats) uint64 { return s.Retried }},
-			{"failed", func(s SecondaryStats) uint64 { return s.Failed }},
-			{"dropped", func(s SecondaryStats) uint64 { return s.Dropped }},
-		} {
-			m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "convexgw_secondary_tasks_" + ev.name + "_total", Help: "Secondary mutations " + ev.name + ".",
-			}, func() float64 { return float64(ev.get(stats())) }))
-		}
-		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "convexgw_secondary_queue_depth", Help: "Secondary mutations waiting.",
-		}, func() float64 { return float64(stats().Depth) }))
-	}
+	m.reg.MustRegister(m.requests, m.latency, m.convexCalls, m.convexTime, m.breaker, m.storeBreaker, m.logins,
+		(*stateCollector)(m), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// setSources replaces the sources read at scrape time.
+func (m *Metrics) setSources(src MetricsSources) {
+	m.mu.Lock()
+	m.src = src
+	m.mu.Unlock()
+}
+
+func (m *Metrics) sources() MetricsSources {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.src
 }
 
 // ObserveRequest counts one HTTP request. Methods other than the standard
@@ -107,9 +116,16 @@ func (m *Metrics) ObserveCall(ev convexclient.CallEvent) {
 	m.convexTime.WithLabelValues(ev.Path, ev.Kind.String()).Observe(ev.Duration.Seconds())
 }
 
-// ObserveStateChange counts a breaker transition (convexclient.Config.OnStateChange).
-func (m *Metrics) ObserveStateChange(_, to convexclient.State) {
-	m.breaker.WithLabelValues(to.String()).Inc()
+// ObserveBreakerChange counts a Convex breaker transition
+// (convexclient.Config.OnBreakerChange).
+func (m *Metrics) ObserveBreakerChange(breaker string, _, to convexclient.State) {
+	m.breaker.WithLabelValues(breaker, to.String()).Inc()
+}
+
+// ObserveStoreChange counts a state store breaker transition
+// (auth.ResilientStoreConfig.OnStateChange).
+func (m *Metrics) ObserveStoreChange(_, to auth.StoreState) {
+	m.storeBreaker.WithLabelValues(to.String()).Inc()
 }
 
 // Handler serves the Prometheus text exposition.

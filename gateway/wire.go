@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
@@ -33,6 +34,7 @@ func (g *Gateway) build(ctx context.Context) (public, admin http.Handler, err er
 	if err != nil {
 		return nil, nil, err
 	}
+	g.metrics = NewMetrics(MetricsSources{})
 	store, err := g.stateStore()
 	if err != nil {
 		return nil, nil, err
@@ -55,14 +57,16 @@ func (g *Gateway) build(ctx context.Context) (public, admin http.Handler, err er
 	}
 
 	g.secondary = NewSecondary(SecondaryConfig{Workers: cfg.SecondaryWorkers, QueueSize: cfg.SecondaryQueue,
-		Attempts: cfg.SecondaryAttempts, Timeout: cfg.SecondaryTimeout, Retryable: Transient, Logger: log})
-	g.metrics = NewMetrics(func() convexclient.State { return client.State() }, g.secondary.Stats)
+		Timeout: cfg.SecondaryTimeout, MaxAge: cfg.SecondaryMaxAge, MaxBackoff: cfg.SecondaryMaxBackoff,
+		ClaimIdle: cfg.SecondaryClaimIdle, Redis: g.redisClient(), Prefix: redisPrefix, Logger: log, Now: now})
+	g.metrics.setSources(MetricsSources{Breakers: func() []convexclient.BreakerStatus { return client.Breakers() },
+		Secondary: g.secondary.Stats, Store: g.storeState})
+	breaker, limits, timeouts := cfg.resilience()
 	client = convexclient.NewLazy(func() (convexclient.Config, error) {
 		return convexclient.Config{
 			URL: cfg.ConvexURL, DeployKey: cfg.ConvexDeployKey.Reveal(), AllowedHosts: cfg.ConvexAllowedHosts,
-			Timeout: cfg.ConvexTimeout, Retry: g.opts.Retry,
-			Breaker: convexclient.BreakerSettings{ConsecutiveFailures: uint32(cfg.BreakerFailures), OpenTimeout: cfg.BreakerOpenTimeout},
-			Logger:  log.Named("convex"), OnCall: g.metrics.ObserveCall, OnStateChange: g.metrics.ObserveStateChange,
+			Timeout: cfg.ConvexTimeout, Timeouts: timeouts, Breaker: breaker, Limits: limits, Retry: g.opts.Retry,
+			Logger: log.Named("convex"), OnCall: g.metrics.ObserveCall, OnBreakerChange: g.metrics.ObserveBreakerChange,
 		}, nil
 	})
 	g.convex = client
@@ -122,6 +126,9 @@ func (g *Gateway) build(ctx context.Context) (public, admin http.Handler, err er
 		BodyLimit: cfg.BodyLimitBytes, HSTS: cfg.SecureCookies && len(g.publicURL) > 8 && g.publicURL[:8] == "https://",
 		APIRateLimit: cfg.APIRate > 0, Now: now,
 	})
+	for kind, fn := range api.Tasks() {
+		g.secondary.Register(kind, fn)
+	}
 	var apps []func(*routes.Router)
 	if g.opts.App != nil {
 		apps = append(apps, g.opts.App.Routes)
@@ -204,8 +211,13 @@ func (g *Gateway) checkBindings(spec *functionSpec, regs ...*convexclient.Regist
 	return nil
 }
 
-// stateStore returns the Redis store when REDIS_URL is set (no I/O until
-// first use), else a memory store.
+// redisPrefix goes before every key the gateway writes to Redis.
+const redisPrefix = "convexgw:"
+
+// stateStore returns, when REDIS_URL is set, the Redis store behind a
+// timeout and a breaker (auth.NewResilientStore) on a client with short
+// timeouts and no retry storm (auth.TuneRedisOptions); else a memory store.
+// No I/O until first use.
 func (g *Gateway) stateStore() (auth.Store, error) {
 	if !g.cfg.RedisURL.IsSet() {
 		ms := auth.NewMemoryStore(auth.MemoryStoreConfig{Now: g.opts.Now, MaxSessions: g.cfg.MemoryStoreMaxSessions})
@@ -216,10 +228,31 @@ func (g *Gateway) stateStore() (auth.Store, error) {
 	if err != nil {
 		return nil, errors.New("REDIS_URL: cannot be parsed") // the URL may hold a password: never quote it
 	}
+	auth.TuneRedisOptions(opt)
 	rc := redis.NewClient(opt)
 	g.redis = rc
 	g.closers = append(g.closers, func(context.Context) error { return rc.Close() })
-	return auth.NewRedisStore(rc, "convexgw:"), nil
+	rs := auth.NewResilientStore(auth.NewRedisStore(rc, redisPrefix), auth.ResilientStoreConfig{
+		OnStateChange: g.metrics.ObserveStoreChange})
+	g.store = rs
+	return rs, nil
+}
+
+// redisClient is the Redis client, or nil (an untyped nil, so that a
+// SecondaryConfig without Redis really has none).
+func (g *Gateway) redisClient() redis.UniversalClient {
+	if g.redis == nil {
+		return nil
+	}
+	return g.redis
+}
+
+// storeState is the state store's breaker state; closed without Redis.
+func (g *Gateway) storeState() auth.StoreState {
+	if g.store == nil {
+		return auth.StoreClosed
+	}
+	return g.store.State()
 }
 
 // convexTokens loads the signing key (jwt mode, or whenever a key file is
@@ -271,8 +304,10 @@ func readKey(path, setting string) (*auth.SigningKey, error) {
 	return k, nil
 }
 
-// checks are the readiness checks: the Convex configuration and breaker,
-// and Redis when configured.
+// checks are the readiness checks: the Convex configuration and every
+// breaker (an open breaker does not make the gateway unready: the backend
+// is down for every replica alike), and Redis with the store's breaker
+// when configured. routes bounds each check with its own deadline.
 func (g *Gateway) checks(client *convexclient.Client) []routes.Check {
 	cs := []routes.Check{{Name: "convex", Fn: func(context.Context) (string, error) {
 		if err := client.Ready(); err != nil {
@@ -282,18 +317,33 @@ func (g *Gateway) checks(client *convexclient.Client) []routes.Check {
 			}
 			return "", errors.New("backend not configured")
 		}
-		return "breaker " + client.State().String(), nil
+		return breakersDetail(client.Breakers()), nil
 	}}}
 	if g.redis != nil {
 		rc := g.redis
 		cs = append(cs, routes.Check{Name: "redis", Fn: func(ctx context.Context) (string, error) {
+			state := "store breaker " + g.storeState().String()
 			if err := rc.Ping(ctx).Err(); err != nil {
-				return "", errors.New("redis unreachable")
+				return "", errors.New("redis unreachable; " + state)
 			}
-			return "reachable", nil
+			return "reachable; " + state, nil
 		}})
 	}
 	return cs
+}
+
+// breakersDetail describes every lane: "query breaker closed (3/64 in
+// flight), mutation breaker open (0/32 in flight), ...".
+func breakersDetail(bs []convexclient.BreakerStatus) string {
+	parts := make([]string, 0, len(bs))
+	for _, b := range bs {
+		p := b.Name + " breaker " + b.State.String()
+		if b.Limit > 0 {
+			p += fmt.Sprintf(" (%d/%d in flight)", b.InFlight, b.Limit)
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func ipNets(ranges []string) ([]*net.IPNet, error) {

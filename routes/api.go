@@ -32,10 +32,14 @@ const (
 	IdentityAdmin = "admin"
 )
 
-// Secondary runs work a response must not wait for. Enqueue never blocks;
-// it reports false when the task was dropped. ctx supplies values only.
+// Secondary runs work a response must not wait for, as named tasks with
+// JSON-serialisable arguments (never a closure: with Redis another replica
+// may run the task). The kinds the routes enqueue, and their functions, are
+// listed by API.Tasks; the runner must know them. Enqueue returns quickly
+// (it may write to Redis) and reports false when the task was dropped,
+// which the runner has logged. ctx supplies values only (the request id).
 type Secondary interface {
-	Enqueue(ctx context.Context, name string, fn func(context.Context) error) bool
+	Enqueue(ctx context.Context, kind string, args any) bool
 }
 
 // Metrics receives the observations routes make. Implemented by package gateway.
@@ -107,6 +111,9 @@ type Deps struct {
 	Metrics        Metrics      // nil: no metrics
 	MetricsHandler http.Handler // served at /metrics; nil: 404
 	Checks         []Check      // readiness checks for /readyz
+	// CheckTimeout is the deadline of each readiness check, and so of
+	// /readyz. Zero means 2s.
+	CheckTimeout time.Duration
 
 	AllowedOrigins    []string     // CORS with credentials
 	TrustedProxies    []*net.IPNet // see IPExtractor

@@ -243,29 +243,18 @@ func (a *API) release(ctx context.Context, attempt *auth.Attempt, err error) err
 	return err
 }
 
-// afterLogin hands the login record and, for a hash below the configured
-// cost, the re-hash to the secondary runner: the response does not wait for
-// them. The login time is taken now and passed along, so a retried record
-// writes the same value. A mutation the contract switched off
-// (accounts.ErrNotSupported) is skipped.
+// afterLogin hands the login record (TaskRecordLogin) and, for a hash
+// below the configured cost, the re-hash (see rehashLater) to the secondary
+// runner: the response does not wait for them. The login time is taken now
+// and passed along, so a retried record writes the same value.
 func (a *API) afterLogin(ctx context.Context, userID, password string, needsRehash bool) {
 	if a.d.Secondary == nil {
 		return
 	}
-	at := a.now()
-	a.d.Secondary.Enqueue(ctx, "accounts.record_login", func(ctx context.Context) error {
-		return ignoreUnsupported(a.d.Accounts.RecordLogin(ctx, userID, at))
-	})
-	if !needsRehash {
-		return
+	a.d.Secondary.Enqueue(ctx, TaskRecordLogin, RecordLoginArgs{UserID: userID, At: a.now().UnixMilli()})
+	if needsRehash {
+		a.rehashLater(ctx, userID, password)
 	}
-	a.d.Secondary.Enqueue(ctx, "accounts.set_password_hash", func(ctx context.Context) error {
-		hash, err := a.d.Passwords.Hash(ctx, password)
-		if err != nil {
-			return fmt.Errorf("re-hash password: %w", err)
-		}
-		return ignoreUnsupported(a.d.Accounts.SetPasswordHash(ctx, userID, hash))
-	})
 }
 
 func ignoreUnsupported(err error) error {

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestHealthAndReadiness(t *testing.T) {
@@ -53,6 +55,30 @@ func TestHealthAndReadiness(t *testing.T) {
 				t.Errorf("readyz = %d %s", w.Code, w.Body)
 			}
 		})
+	}
+}
+
+// A check that ignores its context (a frozen Redis behind a client without
+// deadlines) must not hold /readyz past its own deadline (issue 16).
+func TestReadinessDeadlineHoldsForStuckCheck(t *testing.T) {
+	d := testDeps(t)
+	release := make(chan struct{})
+	defer close(release)
+	d.CheckTimeout = 50 * time.Millisecond
+	d.Checks = []Check{
+		{Name: "stuck", Fn: func(context.Context) (string, error) { <-release; return "", nil }},
+		{Name: "fine", Fn: func(context.Context) (string, error) { return "ok", nil }},
+	}
+	done := make(chan *httptest.ResponseRecorder, 1)
+	go func() { done <- serve(NewAPI(d).AdminHandler(), httptest.NewRequest(http.MethodGet, "/readyz", nil)) }()
+	select {
+	case w := <-done:
+		if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), `"stuck":{"ok":false,"error":"timed out after 50ms"}`) ||
+			!strings.Contains(w.Body.String(), `"fine":{"ok":true`) {
+			t.Errorf("readyz = %d %s", w.Code, w.Body)
+		}
+	case <-time.After(10 * time.Second): // far beyond the deadline: the check held the answer
+		t.Fatal("/readyz waited for a check that ignores its context")
 	}
 }
 

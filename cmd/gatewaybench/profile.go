@@ -32,7 +32,7 @@ func (s gwSettings) config() gateway.Config {
 	c.SessionSecret, c.CSRFSecret = gateway.Secret(env["SESSION_SECRET"]), gateway.Secret(env["CSRF_SECRET"])
 	c.SecureCookies = false
 	c.ConvexTimeout = s.callTimeout
-	c.BreakerFailures, c.BreakerOpenTimeout = 5, 5*time.Minute
+	c.BreakerMinRequests, c.BreakerOpenTimeout = 5, 5*time.Minute
 	c.BcryptCost = 10
 	c.LockoutMax, c.LoginRate, c.LoginBurst, c.APIRate = 1000000, 6000000, 1000000, 0
 	c.LoginAccountRate, c.LoginAccountBurst = 6000000, 2000000

@@ -43,7 +43,7 @@ func (s gwSettings) env() map[string]string {
 		"CSRF_SECRET":          randomHex(32),
 		"SECURE_COOKIES":       "false", // plain http on loopback
 		"CONVEX_TIMEOUT":       s.callTimeout.String(),
-		"BREAKER_FAILURES":     "5",
+		"BREAKER_MIN_REQUESTS": "5",
 		"BREAKER_OPEN_TIMEOUT": "5m", // stays open for the whole fail-fast phase
 		"BCRYPT_COST":          "10",
 		"LOCKOUT_MAX_FAILURES": "1000000",

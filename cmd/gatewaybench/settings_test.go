@@ -18,7 +18,7 @@ func TestConfigMatchesEnv(t *testing.T) {
 		"LISTEN_ADDR": c.ListenAddr, "PUBLIC_URL": c.PublicURL, "CONVEX_URL": c.ConvexURL,
 		"CONVEX_DEPLOY_KEY": c.ConvexDeployKey.Reveal(), "IDENTITY_MODE": c.IdentityMode,
 		"SIGNING_KEY_FILE": c.SigningKeyFile, "CONVEX_TIMEOUT": c.ConvexTimeout.String(),
-		"BREAKER_FAILURES": itoa(c.BreakerFailures), "BREAKER_OPEN_TIMEOUT": c.BreakerOpenTimeout.String(),
+		"BREAKER_MIN_REQUESTS": itoa(c.BreakerMinRequests), "BREAKER_OPEN_TIMEOUT": c.BreakerOpenTimeout.String(),
 		"BCRYPT_COST": itoa(c.BcryptCost), "LOCKOUT_MAX_FAILURES": itoa(c.LockoutMax),
 		"LOGIN_RATE": f(c.LoginRate), "LOGIN_BURST": itoa(c.LoginBurst), "API_RATE": f(c.APIRate),
 		"SECURE_COOKIES": strconv.FormatBool(c.SecureCookies), "LOG_LEVEL": c.LogLevel, "LOG_FORMAT": c.LogFormat,
