@@ -14,6 +14,8 @@ import (
 // Transient reports whether a Convex call error is worth retrying later: the
 // backend unavailable or timed out, no answer at all, HTTP 5xx or 429.
 // Function errors (the backend working) and configuration errors are final.
+// Other tasks' errors that say so through a Temporary() bool method (a mail
+// delivery's *mail.SendError) are retried too.
 func Transient(err error) bool {
 	if err == nil {
 		return false
@@ -30,7 +32,8 @@ func Transient(err error) bool {
 	if errors.As(err, &he) {
 		return he.Status >= 500 || he.Status == http.StatusTooManyRequests
 	}
-	return false
+	var t interface{ Temporary() bool }
+	return errors.As(err, &t) && t.Temporary()
 }
 
 // requestIDField is the request id carried by a (detached) request context.
