@@ -101,7 +101,8 @@ func TestCheckConfig(t *testing.T) {
 	good := map[string]string{
 		"CONVEX_DEPLOY_KEY": "prod:super-secret", "SESSION_SECRET": strings.Repeat("x", 40),
 		"CSRF_SECRET": strings.Repeat("y", 40), "SIGNING_KEY_FILE": signingKeyFile(t),
-		"REDIS_URL": "redis://:hunter2@r:6379",
+		"REDIS_URL": "redis://:hunter2@r:6379", "SMTP_URL": "smtps://mailer:smtp-pa55word@mail.example.com",
+		"MAIL_FROM": "no-reply@example.com",
 	}
 	var out, errOut bytes.Buffer
 	code := Run(context.Background(), []string{"-check-config"}, env(good), &out, &errOut, Options{})
@@ -109,13 +110,14 @@ func TestCheckConfig(t *testing.T) {
 		t.Fatalf("exit %d: %s %s", code, out.String(), errOut.String())
 	}
 	all := out.String() + errOut.String()
-	for _, s := range []string{"super-secret", strings.Repeat("x", 40), "hunter2"} {
+	for _, s := range []string{"super-secret", strings.Repeat("x", 40), "hunter2", "smtp-pa55word"} {
 		if strings.Contains(all, s) {
 			t.Errorf("secret %q printed", s)
 		}
 	}
 	for _, want := range []string{"configuration OK", "[REDACTED]", `"CONVEX_TIMEOUT": "10s"`, `"SESSION_TTL": "168h0m0s"`,
-		`"ACCOUNTS_FIND_BY_EMAIL": "auth:getUserByEmail"`} {
+		`"ACCOUNTS_FIND_BY_EMAIL": "auth:getUserByEmail"`, `"ACCOUNTS_CREATE_USER": "auth:createUser"`,
+		`"MAIL_FROM": "no-reply@example.com"`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %s:\n%s", want, out.String())
 		}
