@@ -60,7 +60,7 @@ func (c Config) validateMail() []error {
 	}
 	if c.MailLinkBaseURL != "" {
 		if _, err := mail.NewLinks(c.MailLinkBaseURL); err != nil {
-			errs = append(errs, fmt.Errorf("MAIL_LINK_BASE_URL: must be an absolute http(s) URL without query or fragment"))
+			errs = append(errs, errors.New("MAIL_LINK_BASE_URL: must be an absolute http(s) URL without query or fragment"))
 		}
 	}
 	return errs
