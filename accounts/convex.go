@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,25 +11,33 @@ import (
 
 // Default function names of the contract (the demo app's).
 const (
-	DefaultFindByEmail     = "auth:getUserByEmail"
-	DefaultRecordLogin     = "auth:updateLastLogin"
-	DefaultSetPasswordHash = "auth:updatePasswordHash"
+	DefaultFindByEmail       = "auth:getUserByEmail"
+	DefaultRecordLogin       = "auth:updateLastLogin"
+	DefaultSetPasswordHash   = "auth:updatePasswordHash"
+	DefaultCreateUser        = "auth:createUser"
+	DefaultMarkEmailVerified = "auth:markEmailVerified"
+	DefaultFindByID          = "auth:getUserById"
 )
 
-// Functions names the Convex functions of the contract. An empty
-// RecordLogin or SetPasswordHash switches that mutation off (the method
-// returns ErrNotSupported); FindByEmail is required. Use DefaultFunctions
-// for the defaults.
+// Functions names the Convex functions of the contract. FindByEmail is
+// required; an empty name switches any other function off (its method
+// returns ErrNotSupported). Use DefaultFunctions for the defaults.
 type Functions struct {
 	FindByEmail     string // internal query {email} → user | null
 	RecordLogin     string // internal mutation {userId, at} → null; "" = off
 	SetPasswordHash string // internal mutation {userId, passwordHash} → null; "" = off
+
+	// The account flows' functions (Lifecycle).
+	CreateUser        string // internal mutation {email, name, role?, passwordHash?, emailVerified} → Id; "" = off
+	MarkEmailVerified string // internal mutation {userId} → null; "" = off
+	FindByID          string // internal query {userId} → user | null; "" = off
 }
 
 // DefaultFunctions returns the default function names.
 func DefaultFunctions() Functions {
 	return Functions{FindByEmail: DefaultFindByEmail, RecordLogin: DefaultRecordLogin,
-		SetPasswordHash: DefaultSetPasswordHash}
+		SetPasswordHash: DefaultSetPasswordHash, CreateUser: DefaultCreateUser,
+		MarkEmailVerified: DefaultMarkEmailVerified, FindByID: DefaultFindByID}
 }
 
 // Validate reports a missing lookup function or a malformed function path.
@@ -36,7 +45,7 @@ func (f Functions) Validate() error {
 	if f.FindByEmail == "" {
 		return fmt.Errorf("accounts: the user lookup function is required")
 	}
-	for _, p := range []string{f.FindByEmail, f.RecordLogin, f.SetPasswordHash} {
+	for _, p := range []string{f.FindByEmail, f.RecordLogin, f.SetPasswordHash, f.CreateUser, f.MarkEmailVerified, f.FindByID} {
 		if p != "" && !convexclient.ValidPath(p) {
 			return fmt.Errorf("accounts: %q is not a Convex function path (module:function)", p)
 		}
@@ -44,15 +53,35 @@ func (f Functions) Validate() error {
 	return nil
 }
 
-// UserDoc is the user document findByEmail returns: only _id, email and
-// passwordHash are required; other fields of the document are ignored.
+// UserDoc is the user document findByEmail and findById return: only _id
+// and email are required; other fields of the document are ignored.
 type UserDoc struct {
-	ID           string  `json:"_id"`
-	Email        string  `json:"email"`
-	PasswordHash *string `json:"passwordHash,omitempty"` // absent: no password set yet
-	Name         *string `json:"name,omitempty"`
-	Role         *string `json:"role,omitempty"`
-	IsActive     *bool   `json:"isActive,omitempty"` // absent means active
+	ID            string  `json:"_id"`
+	Email         string  `json:"email"`
+	PasswordHash  *string `json:"passwordHash,omitempty"` // absent: no password set yet
+	Name          *string `json:"name,omitempty"`
+	Role          *string `json:"role,omitempty"`
+	IsActive      *bool   `json:"isActive,omitempty"`      // absent means active
+	EmailVerified *bool   `json:"emailVerified,omitempty"` // absent means verified
+}
+
+// account converts the document; nil stays nil.
+func (u *UserDoc) account() *Account {
+	if u == nil {
+		return nil
+	}
+	a := &Account{ID: u.ID, Email: u.Email, Active: u.IsActive == nil || *u.IsActive,
+		EmailVerified: u.EmailVerified == nil || *u.EmailVerified}
+	if u.PasswordHash != nil {
+		a.PasswordHash = *u.PasswordHash
+	}
+	if u.Name != nil {
+		a.Name = *u.Name
+	}
+	if u.Role != nil {
+		a.Role = *u.Role
+	}
+	return a
 }
 
 // EmailArgs are the args of findByEmail.
@@ -73,14 +102,39 @@ type PasswordHashArgs struct {
 	PasswordHash string `json:"passwordHash"`
 }
 
-// Convex is the default Accounts: the contract's internal functions called
-// with the deploy key. It is immutable and safe for concurrent use.
-type Convex struct {
-	client      *convexclient.Client
-	find        convexclient.Query[EmailArgs, *UserDoc]
-	record      *convexclient.Mutation[RecordLoginArgs, any]
-	setPassword *convexclient.Mutation[PasswordHashArgs, any]
+// CreateUserArgs are the args of createUser. Role and PasswordHash are
+// left out when empty.
+type CreateUserArgs struct {
+	Email         string `json:"email"`
+	Name          string `json:"name"`
+	Role          string `json:"role,omitempty"`
+	PasswordHash  string `json:"passwordHash,omitempty"`
+	EmailVerified bool   `json:"emailVerified"`
 }
+
+// UserIDArgs are the args of markEmailVerified and findById.
+type UserIDArgs struct {
+	UserID string `json:"userId"`
+}
+
+// EmailTakenCode is the ConvexError code createUser throws for an email
+// that exists ({code: "EMAIL_TAKEN"}).
+const EmailTakenCode = "EMAIL_TAKEN"
+
+// Convex is the default Accounts and Lifecycle: the contract's internal
+// functions called with the deploy key. It is immutable and safe for
+// concurrent use.
+type Convex struct {
+	client       *convexclient.Client
+	find         convexclient.Query[EmailArgs, *UserDoc]
+	record       *convexclient.Mutation[RecordLoginArgs, any]
+	setPassword  *convexclient.Mutation[PasswordHashArgs, any]
+	create       *convexclient.Mutation[CreateUserArgs, string]
+	markVerified *convexclient.Mutation[UserIDArgs, any]
+	findByID     *convexclient.Query[UserIDArgs, *UserDoc]
+}
+
+var _ Lifecycle = (*Convex)(nil)
 
 // NewConvex returns the Convex implementation calling fns through client.
 // It declares the functions, all Internal, in reg (which may be nil), so
@@ -102,6 +156,18 @@ func NewConvex(client *convexclient.Client, fns Functions, reg *convexclient.Reg
 		m := convexclient.NewMutation[PasswordHashArgs, any](reg, fns.SetPasswordHash, convexclient.Internal)
 		c.setPassword = &m
 	}
+	if fns.CreateUser != "" {
+		m := convexclient.NewMutation[CreateUserArgs, string](reg, fns.CreateUser, convexclient.Internal)
+		c.create = &m
+	}
+	if fns.MarkEmailVerified != "" {
+		m := convexclient.NewMutation[UserIDArgs, any](reg, fns.MarkEmailVerified, convexclient.Internal)
+		c.markVerified = &m
+	}
+	if fns.FindByID != "" {
+		q := convexclient.NewQuery[UserIDArgs, *UserDoc](reg, fns.FindByID, convexclient.Internal, convexclient.PartialResult())
+		c.findByID = &q
+	}
 	return c
 }
 
@@ -111,20 +177,7 @@ func (c *Convex) FindByEmail(ctx context.Context, email string) (*Account, error
 	if err != nil {
 		return nil, fmt.Errorf("accounts: find by email: %w", err)
 	}
-	if u == nil {
-		return nil, nil
-	}
-	a := &Account{ID: u.ID, Email: u.Email, Active: u.IsActive == nil || *u.IsActive}
-	if u.PasswordHash != nil {
-		a.PasswordHash = *u.PasswordHash
-	}
-	if u.Name != nil {
-		a.Name = *u.Name
-	}
-	if u.Role != nil {
-		a.Role = *u.Role
-	}
-	return a, nil
+	return u.account(), nil
 }
 
 // RecordLogin implements Accounts.
@@ -144,7 +197,65 @@ func (c *Convex) SetPasswordHash(ctx context.Context, userID, hash string) error
 		return ErrNotSupported
 	}
 	if _, err := c.setPassword.Call(ctx, c.client, PasswordHashArgs{UserID: userID, PasswordHash: hash}); err != nil {
-		return fmt.Errorf("accounts: set password hash: %w", err)
+		return fmt.Errorf("accounts: set password hash: %w", redactArgs(err))
 	}
 	return nil
+}
+
+// CreateUser implements Lifecycle.
+func (c *Convex) CreateUser(ctx context.Context, u NewUser) (string, error) {
+	if c.create == nil {
+		return "", ErrNotSupported
+	}
+	id, err := c.create.Call(ctx, c.client, CreateUserArgs{Email: u.Email, Name: u.Name, Role: u.Role,
+		PasswordHash: u.PasswordHash, EmailVerified: u.EmailVerified})
+	if err != nil {
+		if data, ok := convexclient.ErrorData[struct {
+			Code string `json:"code"`
+		}](err); ok && data.Code == EmailTakenCode {
+			return "", ErrEmailTaken
+		}
+		return "", fmt.Errorf("accounts: create user: %w", redactArgs(err))
+	}
+	if id == "" {
+		return "", fmt.Errorf("accounts: create user: %s returned an empty id", c.create.Info().Path)
+	}
+	return id, nil
+}
+
+// MarkEmailVerified implements Lifecycle.
+func (c *Convex) MarkEmailVerified(ctx context.Context, userID string) error {
+	if c.markVerified == nil {
+		return ErrNotSupported
+	}
+	if _, err := c.markVerified.Call(ctx, c.client, UserIDArgs{UserID: userID}); err != nil {
+		return fmt.Errorf("accounts: mark email verified: %w", err)
+	}
+	return nil
+}
+
+// FindByID implements Lifecycle.
+func (c *Convex) FindByID(ctx context.Context, userID string) (*Account, error) {
+	if c.findByID == nil {
+		return nil, ErrNotSupported
+	}
+	u, err := c.findByID.Call(ctx, c.client, UserIDArgs{UserID: userID})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: find by id: %w", err)
+	}
+	return u.account(), nil
+}
+
+// redactArgs hides the backend's message of a function error from a call
+// whose args hold a password hash: an argument validation error quotes the
+// whole args object. The ConvexError data (thrown by the function itself,
+// which never puts the hash there) and the path are kept, so callers still
+// match the error; the Convex logs keep the full message under the request id.
+func redactArgs(err error) error {
+	var fe *convexclient.FunctionError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	return &convexclient.FunctionError{Path: fe.Path, Data: fe.Data,
+		Message: "function failed (message withheld: it may quote the password hash; see the Convex logs)"}
 }

@@ -72,6 +72,26 @@ type Config struct {
 	AccountsFindByEmail     string `json:"accountsFindByEmail"`
 	AccountsRecordLogin     string `json:"accountsRecordLogin"`
 	AccountsSetPasswordHash string `json:"accountsSetPasswordHash"`
+	// The account flows' functions (accounts.Lifecycle): create a user, mark
+	// an email verified, find a user by id. Empty or "off" switches one off
+	// (and the flows that need it).
+	AccountsCreateUser        string `json:"accountsCreateUser"`
+	AccountsMarkEmailVerified string `json:"accountsMarkEmailVerified"`
+	AccountsFindByID          string `json:"accountsFindById"`
+
+	// Email (package mail). SMTPURL is smtp://user:pass@host:587 (STARTTLS
+	// required), smtps://user:pass@host:465 (implicit TLS), or with
+	// ?tls=none a plain connection without credentials; empty: no mail
+	// server (dev mode captures mail in the dev mailbox instead).
+	SMTPURL Secret `json:"smtpUrl"`
+	// MailFrom is the From address ("Name <addr>" or addr); required with SMTPURL.
+	MailFrom string `json:"mailFrom"`
+	// MailLinkBaseURL is the base of the links in mails (verify, reset,
+	// invitation); empty means PublicURL.
+	MailLinkBaseURL string `json:"mailLinkBaseUrl"`
+	// MailTemplatesDir overrides the embedded mail templates file by file
+	// (<name>.subject.txt, <name>.txt, <name>.html); empty: the defaults.
+	MailTemplatesDir string `json:"mailTemplatesDir"`
 
 	// IdentityMode is IdentityJWT or IdentityAdmin.
 	IdentityMode string `json:"identityMode"`
@@ -165,57 +185,60 @@ type Config struct {
 // place defaults live.
 func Defaults() Config {
 	return Config{
-		ConvexTimeout:           convexclient.DefaultTimeout,
-		ConvexActionTimeout:     convexclient.DefaultActionTimeout,
-		BreakerFailureRatio:     convexclient.DefaultFailureRatio,
-		BreakerMinRequests:      convexclient.DefaultMinRequests,
-		BreakerWindow:           convexclient.DefaultBreakerWindow,
-		BreakerOpenTimeout:      convexclient.DefaultOpenTimeout,
-		ConvexMaxQueries:        convexclient.DefaultQueryLimit,
-		ConvexMaxMutations:      convexclient.DefaultMutationLimit,
-		ConvexMaxActions:        convexclient.DefaultActionLimit,
-		ConvexMaxBackground:     convexclient.DefaultBackgroundLimit,
-		ConvexSlotWait:          convexclient.DefaultMaxWait,
-		AccountsFindByEmail:     accounts.DefaultFindByEmail,
-		AccountsRecordLogin:     accounts.DefaultRecordLogin,
-		AccountsSetPasswordHash: accounts.DefaultSetPasswordHash,
-		IdentityMode:            IdentityJWT,
-		ListenAddr:              ":8080",
-		AdminAddr:               "127.0.0.1:9090",
-		PublicURL:               "http://localhost:8080",
-		ProtectedPrefixes:       []string{"/dashboard"},
-		SessionTTL:              7 * 24 * time.Hour,
-		SessionRefreshAfter:     24 * time.Hour,
-		SessionMaxAge:           30 * 24 * time.Hour,
-		SecureCookies:           true,
-		ConvexTokenTTL:          10 * time.Minute,
-		BcryptCost:              12,
-		BcryptWorkers:           runtime.NumCPU(),
-		BcryptMaxWait:           2 * time.Second,
-		LockoutMax:              5,
-		LockoutWindow:           15 * time.Minute,
-		LockoutFor:              15 * time.Minute,
-		LoginRate:               20,
-		LoginBurst:              10,
-		LoginAccountRate:        10,
-		LoginAccountBurst:       10,
-		MemoryStoreMaxSessions:  100000,
-		APIRate:                 50,
-		APIBurst:                100,
-		BodyLimitBytes:          1 << 20,
-		ReadHeaderTimeout:       5 * time.Second,
-		ReadTimeout:             15 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             2 * time.Minute,
-		ShutdownTimeout:         15 * time.Second,
-		SecondaryWorkers:        DefaultSecondaryWorkers,
-		SecondaryQueue:          DefaultSecondaryQueue,
-		SecondaryTimeout:        DefaultSecondaryTimeout,
-		SecondaryMaxAge:         DefaultSecondaryMaxAge,
-		SecondaryMaxBackoff:     DefaultSecondaryMaxBackoff,
-		SecondaryClaimIdle:      DefaultSecondaryClaimIdle,
-		LogLevel:                "info",
-		LogFormat:               "json",
+		ConvexTimeout:             convexclient.DefaultTimeout,
+		ConvexActionTimeout:       convexclient.DefaultActionTimeout,
+		BreakerFailureRatio:       convexclient.DefaultFailureRatio,
+		BreakerMinRequests:        convexclient.DefaultMinRequests,
+		BreakerWindow:             convexclient.DefaultBreakerWindow,
+		BreakerOpenTimeout:        convexclient.DefaultOpenTimeout,
+		ConvexMaxQueries:          convexclient.DefaultQueryLimit,
+		ConvexMaxMutations:        convexclient.DefaultMutationLimit,
+		ConvexMaxActions:          convexclient.DefaultActionLimit,
+		ConvexMaxBackground:       convexclient.DefaultBackgroundLimit,
+		ConvexSlotWait:            convexclient.DefaultMaxWait,
+		AccountsFindByEmail:       accounts.DefaultFindByEmail,
+		AccountsRecordLogin:       accounts.DefaultRecordLogin,
+		AccountsSetPasswordHash:   accounts.DefaultSetPasswordHash,
+		AccountsCreateUser:        accounts.DefaultCreateUser,
+		AccountsMarkEmailVerified: accounts.DefaultMarkEmailVerified,
+		AccountsFindByID:          accounts.DefaultFindByID,
+		IdentityMode:              IdentityJWT,
+		ListenAddr:                ":8080",
+		AdminAddr:                 "127.0.0.1:9090",
+		PublicURL:                 "http://localhost:8080",
+		ProtectedPrefixes:         []string{"/dashboard"},
+		SessionTTL:                7 * 24 * time.Hour,
+		SessionRefreshAfter:       24 * time.Hour,
+		SessionMaxAge:             30 * 24 * time.Hour,
+		SecureCookies:             true,
+		ConvexTokenTTL:            10 * time.Minute,
+		BcryptCost:                12,
+		BcryptWorkers:             runtime.NumCPU(),
+		BcryptMaxWait:             2 * time.Second,
+		LockoutMax:                5,
+		LockoutWindow:             15 * time.Minute,
+		LockoutFor:                15 * time.Minute,
+		LoginRate:                 20,
+		LoginBurst:                10,
+		LoginAccountRate:          10,
+		LoginAccountBurst:         10,
+		MemoryStoreMaxSessions:    100000,
+		APIRate:                   50,
+		APIBurst:                  100,
+		BodyLimitBytes:            1 << 20,
+		ReadHeaderTimeout:         5 * time.Second,
+		ReadTimeout:               15 * time.Second,
+		WriteTimeout:              30 * time.Second,
+		IdleTimeout:               2 * time.Minute,
+		ShutdownTimeout:           15 * time.Second,
+		SecondaryWorkers:          DefaultSecondaryWorkers,
+		SecondaryQueue:            DefaultSecondaryQueue,
+		SecondaryTimeout:          DefaultSecondaryTimeout,
+		SecondaryMaxAge:           DefaultSecondaryMaxAge,
+		SecondaryMaxBackoff:       DefaultSecondaryMaxBackoff,
+		SecondaryClaimIdle:        DefaultSecondaryClaimIdle,
+		LogLevel:                  "info",
+		LogFormat:                 "json",
 	}
 }
 
@@ -239,11 +262,15 @@ func (c Config) Validate() error {
 		{"ACCOUNTS_FIND_BY_EMAIL", c.AccountsFindByEmail},
 		{"ACCOUNTS_RECORD_LOGIN", offIsEmpty(c.AccountsRecordLogin)},
 		{"ACCOUNTS_SET_PASSWORD_HASH", offIsEmpty(c.AccountsSetPasswordHash)},
+		{"ACCOUNTS_CREATE_USER", offIsEmpty(c.AccountsCreateUser)},
+		{"ACCOUNTS_MARK_EMAIL_VERIFIED", offIsEmpty(c.AccountsMarkEmailVerified)},
+		{"ACCOUNTS_FIND_BY_ID", offIsEmpty(c.AccountsFindByID)},
 	} {
 		if f.path != "" && !convexclient.ValidPath(f.path) {
 			bad(f.setting, "%q is not a Convex function path (module:function)", f.path)
 		}
 	}
+	errs = append(errs, c.validateMail()...)
 	if _, err := routes.NewExposure(c.PassthroughExpose, nil); err != nil {
 		bad("PASSTHROUGH_EXPOSE", "%v", err)
 	} else if len(c.PassthroughExpose) > 0 && c.IdentityMode == IdentityAdmin && c.FunctionSpecFile == "" {
@@ -521,11 +548,12 @@ func (c Config) resilience() (convexclient.BreakerSettings, convexclient.LimitSe
 		convexclient.TimeoutSettings{Query: c.ConvexTimeout, Mutation: c.ConvexTimeout, Action: c.ConvexActionTimeout}
 }
 
-// accountFunctions are the login contract's function names ("off" and ""
-// switch an after-login mutation off).
+// accountFunctions are the accounts contract's function names ("off" and ""
+// switch a function other than the lookup by email off).
 func (c Config) accountFunctions() accounts.Functions {
 	return accounts.Functions{FindByEmail: c.AccountsFindByEmail, RecordLogin: offIsEmpty(c.AccountsRecordLogin),
-		SetPasswordHash: offIsEmpty(c.AccountsSetPasswordHash)}
+		SetPasswordHash: offIsEmpty(c.AccountsSetPasswordHash), CreateUser: offIsEmpty(c.AccountsCreateUser),
+		MarkEmailVerified: offIsEmpty(c.AccountsMarkEmailVerified), FindByID: offIsEmpty(c.AccountsFindByID)}
 }
 
 func offIsEmpty(s string) string {

@@ -60,6 +60,19 @@ func TestValidate(t *testing.T) {
 			c.SecondaryMaxAge, c.SecondaryMaxBackoff, c.SecondaryTimeout, c.SecondaryClaimIdle = 0, 0, 10*time.Second, 15*time.Second
 		}, []string{"SECONDARY_MAX_AGE", "SECONDARY_MAX_BACKOFF", "SECONDARY_CLAIM_IDLE"}},
 		{"slot wait zero sheds at once", func(c *Config) { c.ConvexSlotWait = 0 }, nil},
+		{"account flow functions", func(c *Config) {
+			c.AccountsCreateUser, c.AccountsMarkEmailVerified, c.AccountsFindByID = "create user", "off", ""
+		}, []string{"ACCOUNTS_CREATE_USER"}},
+		{"mail settings", func(c *Config) {
+			c.SMTPURL, c.MailFrom, c.MailLinkBaseURL = "smtps://user:hunter2@mail.example.com", "App <no-reply@example.com>", "https://app.example.com"
+		}, nil},
+		{"smtp url needs from", func(c *Config) { c.SMTPURL = "smtp://user:hunter2@mail.example.com" }, []string{"MAIL_FROM: required"}},
+		{"bad smtp url", func(c *Config) { c.SMTPURL, c.MailFrom = "http://user:hunter2@mail.example.com", "a@b.test" }, []string{"SMTP_URL"}},
+		{"credentials without tls", func(c *Config) {
+			c.SMTPURL, c.MailFrom = "smtp://user:hunter2@relay?tls=none", "a@b.test"
+		}, []string{"SMTP_URL"}},
+		{"bad from and link base", func(c *Config) { c.MailFrom, c.MailLinkBaseURL = "nobody", "app.example.com/x" },
+			[]string{"MAIL_FROM", "MAIL_LINK_BASE_URL"}},
 		{"every problem at once", func(c *Config) {
 			c.ReadTimeout, c.WriteTimeout, c.SecondaryWorkers, c.BodyLimitBytes = 0, -1, 0, 10
 		}, []string{"READ_TIMEOUT", "WRITE_TIMEOUT", "SECONDARY_WORKERS", "BODY_LIMIT"}},

@@ -19,11 +19,11 @@ func goList(t *testing.T, args ...string) []string {
 }
 
 // TestDependencyDirection: dependencies point inward. The generic packages
-// never depend on the demo (examples/); auth and convexclient are leaves;
+// never depend on the demo (examples/); auth, convexclient and mail are leaves;
 // only routes and gateway import Echo; the production binary does not link
 // package testing.
 func TestDependencyDirection(t *testing.T) {
-	generic := []string{"accounts", "auth", "convexclient", "convexclient/convextest", "gateway", "routes", "cmd/gatewaycmd"}
+	generic := []string{"accounts", "auth", "convexclient", "convexclient/convextest", "gateway", "mail", "routes", "cmd/gatewaycmd"}
 	for _, p := range generic {
 		for _, dep := range goList(t, "-deps", module+"/"+p) {
 			if strings.HasPrefix(dep, module+"/examples") {
@@ -35,6 +35,7 @@ func TestDependencyDirection(t *testing.T) {
 		"auth":         {"github.com/labstack/echo", module + "/convexclient", module + "/routes", module + "/gateway", module + "/accounts"},
 		"convexclient": {"github.com/labstack/echo", module + "/auth", module + "/routes", module + "/gateway", module + "/accounts", module + "/convexclient/convextest"},
 		"accounts":     {"github.com/labstack/echo", module + "/routes", module + "/gateway", module + "/auth"},
+		"mail":         {"github.com/labstack/echo", module + "/accounts", module + "/auth", module + "/convexclient", module + "/routes", module + "/gateway"},
 	}
 	for p, banned := range leaves {
 		for _, dep := range goList(t, "-deps", module+"/"+p) {

@@ -91,6 +91,22 @@ func newFakeBackendOpts(t *testing.T, opts convextest.Options, users ...testUser
 		}
 		return nil, nil
 	}, convextest.Internal())
+	d.Query("auth:getUserById", func(_ context.Context, c *convextest.Call) (any, error) {
+		var args struct {
+			UserID string `json:"userId"`
+		}
+		if err := c.Bind(&args); err != nil {
+			return nil, err
+		}
+		fb.mu.Lock()
+		defer fb.mu.Unlock()
+		for _, u := range fb.users {
+			if u["_id"] == args.UserID {
+				return u, nil
+			}
+		}
+		return nil, nil
+	}, convextest.Internal())
 	d.Mutation("auth:updateLastLogin", func(_ context.Context, c *convextest.Call) (any, error) {
 		var args struct {
 			UserID string `json:"userId"`

@@ -78,6 +78,7 @@ type Gateway struct {
 	convex    *convexclient.Client
 	metrics   *Metrics
 	redis     *redis.Client
+	mail      *Mail                         // the account flows' email (after Start)
 	memStore  *auth.MemoryStore             // the state store when REDIS_URL is empty (metrics)
 	store     *auth.ResilientStore          // nil without Redis
 	closers   []func(context.Context) error // dev backend, Redis: closed last, in reverse order

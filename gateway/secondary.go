@@ -49,7 +49,9 @@ type SecondaryConfig struct {
 	BaseBackoff time.Duration // ceiling of the first back-off, doubled per retry; 0 means 100ms
 	MaxBackoff  time.Duration // cap of the back-off ceiling; 0 means 30s
 	// Retryable reports whether an attempt's error is transient (retry it).
-	// nil means convexclient.TemporaryIdempotent: tasks are idempotent, so a
+	// nil means convexclient.TemporaryIdempotent, or an error that says so
+	// through a Temporary() bool method (a mail delivery's
+	// *mail.SendError): tasks are idempotent, so a
 	// mutation whose outcome is unknown is retried too.
 	Retryable func(error) bool
 	// Redis, if set, makes the queue durable: a Redis Stream with a consumer
@@ -159,7 +161,7 @@ func NewSecondary(cfg SecondaryConfig) *Secondary {
 	def(&cfg.MaxBackoff, DefaultSecondaryMaxBackoff)
 	def(&cfg.ClaimIdle, DefaultSecondaryClaimIdle)
 	if cfg.Retryable == nil {
-		cfg.Retryable = convexclient.TemporaryIdempotent
+		cfg.Retryable = retryable
 	}
 	if cfg.Prefix == "" {
 		cfg.Prefix = "convexgw:"
@@ -416,4 +418,15 @@ func errorText(err error) string {
 		return "convex function " + fe.Path + " failed (details in the Convex logs)"
 	}
 	return err.Error()
+}
+
+// retryable is the default SecondaryConfig.Retryable: a transient Convex
+// error (convexclient.TemporaryIdempotent: tasks are idempotent), or any
+// error with a Temporary() bool method that returns true.
+func retryable(err error) bool {
+	if convexclient.TemporaryIdempotent(err) {
+		return true
+	}
+	var t interface{ Temporary() bool }
+	return errors.As(err, &t) && t.Temporary()
 }

@@ -33,7 +33,56 @@ func messagesSpec() map[string]string {
 		"messages.js:list": "Query public", "messages.js:send": "Mutation public",
 		"messages.js:purge": "Mutation internal", "admin/stats.js:count": "Query public",
 		"users.js:byEmail": "Query internal", "auth.js:updateLastLogin": "Mutation internal",
-		"auth.js:updatePasswordHash": "Mutation internal",
+		"auth.js:updatePasswordHash": "Mutation internal", "auth.js:createUser": "Mutation internal",
+		"auth.js:markEmailVerified": "Mutation internal", "auth.js:getUserById": "Query internal",
+	}
+}
+
+// TestFunctionSpecCheckCoversAccountFlows: the account flows' functions
+// (ACCOUNTS_CREATE_USER, ACCOUNTS_MARK_EMAIL_VERIFIED, ACCOUNTS_FIND_BY_ID)
+// are checked like the login contract's: missing or of the wrong kind or
+// visibility stops a strict gateway, naming the function; "off" leaves
+// one out of the check.
+func TestFunctionSpecCheckCoversAccountFlows(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		edit   func(spec map[string]string, cfg *Config)
+		naming string // "" = accepted
+	}{
+		{"all present", func(map[string]string, *Config) {}, ""},
+		{"createUser missing", func(s map[string]string, _ *Config) { delete(s, "auth.js:createUser") }, "auth:createUser: missing"},
+		{"markEmailVerified public", func(s map[string]string, _ *Config) { s["auth.js:markEmailVerified"] = "Mutation public" },
+			"auth:markEmailVerified: visibility mismatch"},
+		{"getUserById a mutation", func(s map[string]string, _ *Config) { s["auth.js:getUserById"] = "Mutation internal" },
+			"auth:getUserById: kind mismatch"},
+		{"renamed", func(s map[string]string, c *Config) {
+			delete(s, "auth.js:getUserById")
+			s["users.js:byId"] = "Query internal"
+			c.AccountsFindByID = "users:byId"
+		}, ""},
+		{"switched off", func(s map[string]string, c *Config) {
+			for _, f := range []string{"auth.js:createUser", "auth.js:markEmailVerified", "auth.js:getUserById"} {
+				delete(s, f)
+			}
+			c.AccountsCreateUser, c.AccountsMarkEmailVerified, c.AccountsFindByID = "off", "", "off"
+		}, ""},
+	} {
+		spec := messagesSpec()
+		cfg := testConfig("")
+		cfg.AccountsFindByEmail = "users:byEmail"
+		tt.edit(spec, &cfg)
+		cfg.FunctionSpecFile, cfg.FunctionSpecStrict = writeSpecFile(t, spec), true
+		g, err := New(cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = g.Check()
+		switch {
+		case tt.naming == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.naming != "" && (err == nil || !strings.Contains(err.Error(), tt.naming)):
+			t.Errorf("%s: Check = %v, want an error naming %q", tt.name, err, tt.naming)
+		}
 	}
 }
 

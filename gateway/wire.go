@@ -129,7 +129,13 @@ func (g *Gateway) build(ctx context.Context) (public, admin http.Handler, err er
 	for kind, fn := range api.Tasks() {
 		g.secondary.Register(kind, fn)
 	}
+	if g.mail, err = g.newMail(g.secondary); err != nil {
+		return nil, nil, err
+	}
 	var apps []func(*routes.Router)
+	if g.mail.Mailbox != nil {
+		apps = append(apps, mailboxRoutes(g.mail.Mailbox)) // dev mode only
+	}
 	if g.opts.App != nil {
 		apps = append(apps, g.opts.App.Routes)
 	}
@@ -178,7 +184,7 @@ func (g *Gateway) exposure() (*routes.Exposure, error) {
 func (g *Gateway) Check() error {
 	_, errE := g.exposure()
 	_, errT := g.convexTokens()
-	return errors.Join(errE, errT)
+	return errors.Join(errE, errT, g.checkMail())
 }
 
 // checkBindings compares the app's bindings and the login contract's

@@ -102,12 +102,16 @@ func (a *API) slide(c echo.Context, sess auth.Session) (auth.Session, bool, erro
 }
 
 // reloadUser reads the session's user again: by id when the accounts
-// contract offers FindByID, else by the session's email.
+// contract offers FindByID (and has it switched on), else by the
+// session's email.
 func (a *API) reloadUser(ctx context.Context, sess auth.Session) (*accounts.Account, error) {
 	if byID, ok := a.d.Accounts.(interface {
 		FindByID(ctx context.Context, id string) (*accounts.Account, error)
 	}); ok {
-		return byID.FindByID(ctx, sess.UserID)
+		u, err := byID.FindByID(ctx, sess.UserID)
+		if !errors.Is(err, accounts.ErrNotSupported) {
+			return u, err
+		}
 	}
 	return a.d.Accounts.FindByEmail(ctx, sess.Email)
 }

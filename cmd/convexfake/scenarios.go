@@ -21,6 +21,7 @@ type scenario struct {
 func scenarios() []scenario {
 	all := []scenario{
 		{"login", "login lookups via internal auth:getUserByEmail as admin: known, inactive, unknown and wrong-case emails", scenarioLogin},
+		{"accounts", "account flows via internal auth functions as admin: createUser (an invitation, a sign-up), EMAIL_TAKEN, INVALID and validator errors, markEmailVerified, getUserById, updatePasswordHash for an invitee", scenarioAccounts},
 		{"login-update", "auth:updateLastLogin and auth:updatePasswordHash as admin, with NOT_FOUND and INVALID", scenarioLoginUpdate},
 		{"users", "users:me and admin-only users:list (two pages), FORBIDDEN for a member, UNAUTHENTICATED for anonymous and inactive callers", scenarioUsers},
 		{"tasks", "a member's tasks: list, create, update, complete (schedules a notification), remove, NOT_FOUND afterwards", scenarioTasks},

@@ -101,7 +101,8 @@ func TestCheckConfig(t *testing.T) {
 	good := map[string]string{
 		"CONVEX_DEPLOY_KEY": "prod:super-secret", "SESSION_SECRET": "9f4a1c2e7b8d3f6a0e5c1b9d2a7f4e8c3b6d0a9f1e2c5b8a",
 		"CSRF_SECRET": "2d7e9a4c1f6b8e3a5d0c9f2b7e4a1d8c6f3b0e9a5c2d7f4b", "SIGNING_KEY_FILE": signingKeyFile(t),
-		"REDIS_URL": "redis://:hunter2@r:6379",
+		"REDIS_URL": "redis://:hunter2@r:6379", "SMTP_URL": "smtps://mailer:smtp-pa55word@mail.example.com",
+		"MAIL_FROM": "no-reply@example.com",
 	}
 	var out, errOut bytes.Buffer
 	code := Run(context.Background(), []string{"-check-config"}, env(good), &out, &errOut, Options{})
@@ -109,13 +110,14 @@ func TestCheckConfig(t *testing.T) {
 		t.Fatalf("exit %d: %s %s", code, out.String(), errOut.String())
 	}
 	all := out.String() + errOut.String()
-	for _, s := range []string{"super-secret", "9f4a1c2e7b8d3f6a0e5c1b9d2a7f4e8c3b6d0a9f1e2c5b8a", "hunter2"} {
+	for _, s := range []string{"super-secret", "9f4a1c2e7b8d3f6a0e5c1b9d2a7f4e8c3b6d0a9f1e2c5b8a", "hunter2", "smtp-pa55word"} {
 		if strings.Contains(all, s) {
 			t.Errorf("secret %q printed", s)
 		}
 	}
 	for _, want := range []string{"configuration OK", "[REDACTED]", `"CONVEX_TIMEOUT": "10s"`, `"SESSION_TTL": "168h0m0s"`,
-		`"ACCOUNTS_FIND_BY_EMAIL": "auth:getUserByEmail"`} {
+		`"ACCOUNTS_FIND_BY_EMAIL": "auth:getUserByEmail"`, `"ACCOUNTS_CREATE_USER": "auth:createUser"`,
+		`"MAIL_FROM": "no-reply@example.com"`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %s:\n%s", want, out.String())
 		}

@@ -7,6 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/convexgw/convexgw/accounts"
+	"github.com/convexgw/convexgw/convexclient"
 )
 
 // The deployed function spec of convex/ (`npx convex function-spec`), kept in
@@ -232,5 +235,62 @@ func TestCompareCatchesMismatches(t *testing.T) {
 	compare(v, reflect.TypeFor[goArgs](), "x", true, &problems)
 	if len(problems) != 3 {
 		t.Fatalf("problems %q", problems)
+	}
+}
+
+// TestAccountsContractMatchesDeployedSpec compares package accounts'
+// bindings (the login contract and the account flows) with the spec: args
+// field by field as for the app's bindings; results only for the fields Go
+// reads (the contract ignores the others).
+func TestAccountsContractMatchesDeployedSpec(t *testing.T) {
+	data, err := os.ReadFile(deployedSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Functions []struct {
+			Identifier string        `json:"identifier"`
+			Args       validatorJSON `json:"args"`
+			Returns    validatorJSON `json:"returns"`
+		} `json:"functions"`
+	}
+	if err := json.Unmarshal(data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	byPath := map[string]int{}
+	for i, f := range spec.Functions {
+		mod, fn, _ := strings.Cut(f.Identifier, ":")
+		byPath[strings.TrimSuffix(mod, ".js")+":"+fn] = i
+	}
+	reg := convexclient.NewRegistry()
+	accounts.NewConvex(nil, accounts.DefaultFunctions(), reg)
+	if n := len(reg.Bindings()); n != 6 {
+		t.Fatalf("%d contract bindings", n)
+	}
+	for _, bi := range reg.Bindings() {
+		i, ok := byPath[bi.Path]
+		if !ok {
+			t.Errorf("%s: not in the spec", bi.Path)
+			continue
+		}
+		f := spec.Functions[i]
+		if err := f.Args.parse(); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Returns.parse(); err != nil {
+			t.Fatal(err)
+		}
+		var problems []string
+		compare(f.Args, bi.Args, bi.Path+" args", true, &problems)
+		var ret []string
+		compare(f.Returns, bi.Result, bi.Path+" returns", false, &ret)
+		for _, p := range ret {
+			if !strings.HasSuffix(p, "missing in Go") {
+				problems = append(problems, p)
+			}
+		}
+		for _, p := range problems {
+			t.Error(p)
+		}
 	}
 }

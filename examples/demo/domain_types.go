@@ -41,13 +41,15 @@ type Page[D any] struct {
 
 // User is a user as the public functions return it: never a password hash.
 type User struct {
-	ID           string   `json:"_id"`
-	CreationTime float64  `json:"_creationTime"`
-	Email        string   `json:"email"`
-	Name         string   `json:"name"`
-	Role         string   `json:"role"`
-	IsActive     bool     `json:"isActive"`
-	LastLoginAt  *float64 `json:"lastLoginAt,omitempty"`
+	ID           string  `json:"_id"`
+	CreationTime float64 `json:"_creationTime"`
+	Email        string  `json:"email"`
+	Name         string  `json:"name"`
+	Role         string  `json:"role"`
+	IsActive     bool    `json:"isActive"`
+	// EmailVerified is absent for accounts that predate email verification.
+	EmailVerified *bool    `json:"emailVerified,omitempty"`
+	LastLoginAt   *float64 `json:"lastLoginAt,omitempty"`
 }
 
 // Task is a tasks document.

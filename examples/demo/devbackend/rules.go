@@ -9,6 +9,7 @@ import (
 
 // Maximum text lengths in UTF-16 code units, after trimming (CONTRACT.md).
 const (
+	maxName      = 200
 	maxTitle     = 200
 	maxFullName  = 200
 	maxDonorName = 200

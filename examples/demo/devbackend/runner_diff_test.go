@@ -234,6 +234,25 @@ func runnerScript(r map[string]string) []scriptCall {
 		// canonical (key-sorted) args, so the emulation names `yyy` where
 		// convex-test names the first unexpected key in request order.
 		q("tasks:list", "admin", `{"status":"x","b":1}`),
+		// The account flows' functions (auth.ts).
+		m("auth:createUser", "admin-key", `{"email":"new@demo.test","name":" New ","role":"manager","emailVerified":false}`),
+		m("auth:createUser", "admin-key", `{"email":"up@demo.test","name":"Up","passwordHash":"h","emailVerified":true}`),
+		m("auth:createUser", "admin-key", `{"email":"new@demo.test","name":"Again","emailVerified":true}`),
+		m("auth:createUser", "admin-key", `{"email":"","name":"","emailVerified":false}`),
+		m("auth:createUser", "admin-key", `{"email":"x@demo.test","name":"`+strings.Repeat("n", 201)+`","emailVerified":false}`),
+		m("auth:createUser", "admin-key", `{"email":"x@demo.test","name":"X","passwordHash":"","emailVerified":false}`),
+		m("auth:createUser", "admin-key", `{"email":"x@demo.test","name":"X","role":"owner","emailVerified":false}`),
+		m("auth:createUser", "admin-key", `{"email":"x@demo.test","name":"X"}`),
+		m("auth:createUser", "member", `{"email":"x@demo.test","name":"X","emailVerified":false}`),
+		q("users:list", "admin", `{"paginationOpts":`+page(10, "null")+`}`),
+		q("auth:getUserByEmail", "admin-key", `{"email":"new@demo.test"}`),
+		q("auth:getUserById", "admin-key", `{"userId":"`+r["member"]+`"}`),
+		q("auth:getUserById", "admin-key", `{"userId":"`+r["t1"]+`"}`),
+		q("auth:getUserById", "admin-key", `{"userId":"nope"}`),
+		q("auth:getUserById", "admin-key", `{"userId":5}`),
+		m("auth:markEmailVerified", "admin-key", `{"userId":"`+r["member"]+`"}`),
+		m("auth:markEmailVerified", "admin-key", `{"userId":"`+r["t1"]+`"}`),
+		q("users:me", "member", `{}`),
 	)
 	return s
 }

@@ -2,6 +2,9 @@ package devbackend
 
 import "github.com/convexgw/convexgw/convexclient"
 
+// roles are the users table's role values (convex/lib/validators.ts).
+var roles = []string{"admin", "manager", "member"}
+
 // userFunctions are convex/auth.ts (internal) and convex/users.ts.
 func userFunctions() []function {
 	return []function{
@@ -19,6 +22,27 @@ func userFunctions() []function {
 			path: "auth:updatePasswordHash", kind: convexclient.KindMutation, internal: true,
 			args: vObject(req("userId", vID("users")), req("passwordHash", vString())),
 			run:  updatePasswordHash,
+		},
+		{
+			path: "auth:getUserById", kind: convexclient.KindQuery, internal: true,
+			args: vObject(req("userId", vString())),
+			run:  getUserByID,
+		},
+		{
+			path: "auth:createUser", kind: convexclient.KindMutation, internal: true,
+			args: vObject(
+				req("email", vString()),
+				req("name", vString()),
+				opt("role", vLiterals(roles...)),
+				opt("passwordHash", vString()),
+				req("emailVerified", vBoolean()),
+			),
+			run: createUser,
+		},
+		{
+			path: "auth:markEmailVerified", kind: convexclient.KindMutation, internal: true,
+			args: vObject(req("userId", vID("users"))),
+			run:  markEmailVerified,
 		},
 		{
 			path: "users:me", kind: convexclient.KindQuery,
@@ -66,6 +90,62 @@ func updatePasswordHash(c *callCtx) (any, error) {
 		return nil, invalid("passwordHash", "passwordHash must not be empty")
 	}
 	c.db.patch("users", id, doc{"passwordHash": hash})
+	return nil, nil
+}
+
+// getUserByID: null when the string is not a users id or the user is gone;
+// else the full document (with passwordHash). No identity check.
+func getUserByID(c *callCtx) (any, error) {
+	id, _ := c.str("userId")
+	if c.db.tableOf(id) != "users" {
+		return nil, nil
+	}
+	if u := c.db.get("users", id); u != nil {
+		return u, nil
+	}
+	return nil, nil
+}
+
+// createUser: INVALID email, requiredText name, INVALID passwordHash, then
+// EMAIL_TAKEN, in that order; inserts an active user (role "member" by
+// default, passwordHash only when given).
+func createUser(c *callCtx) (any, error) {
+	email, _ := c.str("email")
+	if email == "" {
+		return nil, invalid("email", "email must not be empty")
+	}
+	name, _ := c.str("name")
+	name, err := requiredText("name", name, maxName)
+	if err != nil {
+		return nil, err
+	}
+	hash, hasHash := c.str("passwordHash")
+	if hasHash && hash == "" {
+		return nil, invalid("passwordHash", "passwordHash must not be empty")
+	}
+	taken := c.db.scan("users", []string{"email", "_creationTime", "_id"}, false, func(d doc) bool { return d["email"] == email })
+	if len(taken) > 0 {
+		return nil, &convexError{Code: "EMAIL_TAKEN"}
+	}
+	role, ok := c.str("role")
+	if !ok {
+		role = "member"
+	}
+	verified, _ := c.boolean("emailVerified")
+	fields := doc{"email": email, "name": name, "role": role, "isActive": true, "emailVerified": verified}
+	if hasHash {
+		fields["passwordHash"] = hash
+	}
+	return c.db.insert("users", fields, c.now), nil
+}
+
+// markEmailVerified: NOT_FOUND for a missing user, else emailVerified = true.
+func markEmailVerified(c *callCtx) (any, error) {
+	id, _ := c.str("userId")
+	if _, err := found(c.db.get("users", id)); err != nil {
+		return nil, err
+	}
+	c.db.patch("users", id, doc{"emailVerified": true})
 	return nil, nil
 }
 

@@ -9,7 +9,8 @@ import { formatFloat, printValue, quoteString } from "./canonical";
 const here = dirname(fileURLToPath(import.meta.url));
 const vectorsPath =
   process.env.CONVEX_VALUE_VECTORS ??
-  join(here, "..", "..", "..", "shared", "docs", "convex-value-vectors.json");
+  // The repository's copy (the Go client's tests read the same file).
+  join(here, "..", "..", "..", "..", "convexclient", "testdata", "convex-value-vectors.json");
 
 type Vector = {
   description: string;

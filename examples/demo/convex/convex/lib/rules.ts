@@ -6,6 +6,7 @@ import { ConvexError } from "convex/values";
 
 /** Maximum lengths in UTF-16 code units (JS String.length), after trim(). */
 export const LIMITS = {
+  name: 200,
   title: 200,
   fullName: 200,
   donorName: 200,

@@ -34,15 +34,24 @@ export const meetingStatus = v.union(
   v.literal("cancelled"),
 );
 
-/** Public user fields: everything but passwordHash. */
+/**
+ * Public user fields: everything but passwordHash. emailVerified is absent
+ * on accounts that predate email verification (they count as verified);
+ * auth:createUser always sets it.
+ */
 export const publicUserFields = {
   email: v.string(),
   name: v.string(),
   role,
   isActive: v.boolean(),
+  emailVerified: v.optional(v.boolean()),
   lastLoginAt: v.optional(v.number()),
 };
-export const userFields = { ...publicUserFields, passwordHash: v.string() };
+/** passwordHash is absent on an invited user who has not set a password yet. */
+export const userFields = {
+  ...publicUserFields,
+  passwordHash: v.optional(v.string()),
+};
 
 export const taskFields = {
   title: v.string(),
