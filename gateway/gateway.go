@@ -113,11 +113,16 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 	return &Gateway{cfg: cfg, opts: opts, log: opts.Logger, publicURL: cfg.PublicURL}, nil
 }
 
-// devConfig applies dev-mode settings: loopback listen address, random
-// secrets, plain-http cookies.
+// devConfig applies dev-mode settings: loopback listen address, an admin
+// listener on a free loopback port, random secrets, plain-http cookies.
 func devConfig(cfg Config) Config {
 	if cfg.ListenAddr == Defaults().ListenAddr {
 		cfg.ListenAddr = "127.0.0.1:8080"
+	}
+	if cfg.AdminAddr == Defaults().AdminAddr {
+		// A free loopback port (logged): a second dev gateway, or anything
+		// on 9090, must not stop `go run ./cmd/gateway -dev`.
+		cfg.AdminAddr = "127.0.0.1:0"
 	}
 	if !cfg.SessionSecret.IsSet() {
 		cfg.SessionSecret = Secret(randomHex(32))
