@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // AuthError is an authentication failure answered at the HTTP level with
@@ -50,12 +51,7 @@ type authHeader struct {
 // Texts of the backend's Authorization header errors
 // (convex-backend crates/local_backend/src/authentication.rs,
 // crates/authentication/src/lib.rs extract_bearer_token).
-var (
-	errInvalidHeader  = &AuthError{Status: http.StatusBadRequest, Code: "InvalidHeaderFailure", Message: "Invalid authentication header"}
-	errInvalidAdmin   = &AuthError{Status: http.StatusBadRequest, Code: "InvalidAdminKey", Message: "Invalid admin key"}
-	errMalformedActAs = &AuthError{Status: http.StatusBadRequest, Code: "HeaderParseFailure", Message: "Malformed Authorization header."}
-	errBadAdminKey    = &AuthError{Code: "BadAdminKey", Message: "The provided admin key was invalid for this instance"}
-)
+var errMalformedActAs = &AuthError{Status: http.StatusBadRequest, Code: "HeaderParseFailure", Message: "Malformed Authorization header."}
 
 // parseAuthHeader applies the backend's syntactic rules, in its order: a
 // value that is not visible ASCII → 400 HeaderParseFailure; shorter than 7
@@ -75,13 +71,13 @@ func (d *Deployment) parseAuthHeader(h string) (authHeader, *AuthError) {
 		}
 	}
 	if len(h) < 7 {
-		return authHeader{}, errInvalidHeader
+		return authHeader{}, authError(backend.ErrInvalidHeader())
 	}
 	if strings.EqualFold(h[:7], "convex ") {
 		return d.parseAdminKey(h[7:])
 	}
 	if len(h) <= 7 || !strings.EqualFold(h[:7], "bearer ") {
-		return authHeader{}, errInvalidAdmin
+		return authHeader{}, authError(backend.ErrInvalidAdminKey())
 	}
 	return authHeader{kind: AuthUser, value: strings.TrimSpace(h[7:])}, nil
 }
@@ -191,7 +187,7 @@ func (d *Deployment) authenticate(h authHeader) (principal, *AuthError) {
 		return d.authenticateToken(h.value)
 	}
 	if !h.keyOK {
-		return principal{}, errBadAdminKey
+		return principal{}, authError(backend.ErrBadAdminKey())
 	}
 	if h.kind == AuthAdmin {
 		return principal{kind: AuthAdmin}, nil
@@ -208,14 +204,14 @@ func (d *Deployment) authenticate(h authHeader) (principal, *AuthError) {
 // parsed first (InvalidAuthHeader), then NoAuthProvider.
 func (d *Deployment) authenticateToken(token string) (principal, *AuthError) {
 	if d.opts.VerifyToken == nil {
-		claims, err := unverifiedJWTClaims(token)
+		claims, err := backend.UnverifiedClaims(token)
 		if err != nil {
-			return principal{}, errUnparsableJWT
+			return principal{}, authError(backend.ErrUnparsableJWT())
 		}
 		if iss, _ := claims["iss"].(string); iss == "" {
-			return principal{}, errMissingIssuer
+			return principal{}, authError(backend.ErrMissingIssuer())
 		}
-		return principal{}, &AuthError{Code: "NoAuthProvider", Message: noProvidersMessage}
+		return principal{}, authError(backend.ErrNoAuthProviders())
 	}
 	id, err := d.opts.VerifyToken(token)
 	if err != nil {

@@ -1,4 +1,4 @@
-package convextest
+package backend
 
 import "testing"
 

@@ -1,13 +1,153 @@
-package convextest
+package backend
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
+	"net/http"
 	"strconv"
 	"strings"
 )
+
+// Routes of the Convex HTTP API (public_api_router in
+// crates/local_backend/src/public_api.rs, nested under /api).
+const (
+	EndpointQuery      = "/api/query"
+	EndpointMutation   = "/api/mutation"
+	EndpointAction     = "/api/action"
+	EndpointRun        = "/api/run"      // /api/run/{module...}/{fn}; any kind, root component
+	EndpointFunction   = "/api/function" // any kind, any component; deploy key required
+	EndpointQueryTS    = "/api/query_ts"
+	EndpointQueryAtTS  = "/api/query_at_ts"
+	EndpointQueryBatch = "/api/query_batch"
+)
+
+// MaxBodyBytes is the backend's request body limit,
+// MAX_BACKEND_PUBLIC_API_REQUEST_SIZE (crates/common/src/knobs.rs): a larger
+// body is answered with ErrBodyTooLarge.
+const MaxBodyBytes = 16<<20 + 2000
+
+// Body is a decoded request body of a function route. Which fields are
+// read depends on the endpoint (see DecodeBody).
+type Body struct {
+	Path   string          // "path" (not /api/run, not /api/query_batch)
+	Args   json.RawMessage // "args" as sent (any JSON value; the function checks it)
+	Format string          // "format" as sent
+	// HasFormat is false when "format" was absent or null.
+	HasFormat     bool
+	ComponentPath string // /api/function: "componentPath" as sent
+	// HasComponentPath is false when "componentPath" was absent or null.
+	HasComponentPath bool
+	TS               string  // /api/query_at_ts: "ts" as sent
+	Queries          []Query // /api/query_batch
+}
+
+// Query is one entry of a /api/query_batch body.
+type Query struct {
+	Path      string
+	Args      json.RawMessage
+	Format    string
+	HasFormat bool
+}
+
+// JSONContentType reports whether a Content-Type header is one the backend
+// reads as JSON: application/json or application/*+json, parameters
+// ignored (json_content_type in crates/common/src/http/extract.rs).
+func JSONContentType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+var (
+	argsField   = bodyField{name: "args"}
+	pathField   = bodyField{name: "path", isString: true}
+	formatField = bodyField{name: "format", optional: true, isString: true}
+)
+
+// DecodeBody reads the body of a request to endpoint (an Endpoint*
+// constant) as the backend's serde struct for that route: UdfPostRequest
+// {path,args,format?} for /api/query, /api/mutation and /api/action;
+// UdfPostRequestArgsOnly {args,format?} for /api/run;
+// UdfPostRequestWithComponent {componentPath?,path,args,format?} for
+// /api/function; UdfPostWithTsRequest {path,args,ts,format?} for
+// /api/query_at_ts; QueryBatchArgs {queries:[UdfPostRequest...]} for
+// /api/query_batch. Field names are case-sensitive, unknown fields are
+// ignored, duplicates refused. A body that does not decode is a 400
+// BadJsonBody *Error with axum's prefix and a serde-like detail, e.g.
+// "Failed to deserialize the JSON body into the target type: missing field
+// `path` at line 1 column 11" (positions approximate serde_json's).
+func DecodeBody(endpoint string, body []byte) (Body, *Error) {
+	var b Body
+	if err := decodeBody(endpoint, body, &b); err != nil {
+		return Body{}, &Error{Status: http.StatusBadRequest, Code: "BadJsonBody", Message: err.Error()}
+	}
+	return b, nil
+}
+
+func decodeBody(endpoint string, body []byte, b *Body) *bodyError {
+	var (
+		target string
+		fields []bodyField
+	)
+	switch endpoint {
+	case EndpointRun:
+		target, fields = "UdfPostRequestArgsOnly", []bodyField{argsField, formatField}
+	case EndpointFunction:
+		target, fields = "UdfPostRequestWithComponent", []bodyField{{name: "componentPath", optional: true, isString: true}, pathField, argsField, formatField}
+	case EndpointQueryAtTS:
+		target, fields = "UdfPostWithTsRequest", []bodyField{pathField, argsField, {name: "ts", isString: true}, formatField}
+	case EndpointQueryBatch:
+		return decodeBatch(body, b)
+	default:
+		target, fields = "UdfPostRequest", []bodyField{pathField, argsField, formatField}
+	}
+	got, err := decodeStruct(body, target, fields)
+	if err != nil {
+		return err
+	}
+	b.Path = got["path"].str()
+	b.Args = got["args"].raw
+	if f, ok := got["format"]; ok {
+		b.Format, b.HasFormat = f.str(), true
+	}
+	if c, ok := got["componentPath"]; ok {
+		b.ComponentPath, b.HasComponentPath = c.str(), true
+	}
+	b.TS = got["ts"].str()
+	return nil
+}
+
+// decodeBatch reads {"queries":[{path,args,format?},...]}.
+func decodeBatch(body []byte, b *Body) *bodyError {
+	got, err := decodeStruct(body, "QueryBatchArgs", []bodyField{{name: "queries"}})
+	if err != nil {
+		return err
+	}
+	q := got["queries"]
+	var items []json.RawMessage
+	if q.raw[0] != '[' || json.Unmarshal(q.raw, &items) != nil {
+		return &bodyError{msg: "invalid type: " + unexpectedRaw(q.raw) + ", expected a sequence at " + position(body, q.end)}
+	}
+	b.Queries = make([]Query, 0, len(items))
+	for _, item := range items {
+		f, err := decodeStruct(item, "UdfPostRequest", []bodyField{pathField, argsField, formatField})
+		if err != nil {
+			err.syntax = false
+			return err
+		}
+		bq := Query{Path: f["path"].str(), Args: f["args"].raw}
+		if fv, ok := f["format"]; ok {
+			bq.Format, bq.HasFormat = fv.str(), true
+		}
+		b.Queries = append(b.Queries, bq)
+	}
+	return nil
+}
 
 // Request bodies are read as the backend's serde structs
 // (crates/local_backend/src/public_api.rs UdfPostRequest,
