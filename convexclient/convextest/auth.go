@@ -4,7 +4,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/convexgw/convexgw/convexclient"
@@ -61,25 +60,16 @@ var errMalformedActAs = &AuthError{Status: http.StatusBadRequest, Code: "HeaderP
 // else → 400 InvalidAdminKey. Whether the key is right is decided later, by
 // authenticate.
 func (d *Deployment) parseAuthHeader(h string) (authHeader, *AuthError) {
-	if h == "" {
-		return authHeader{kind: AuthNone}, nil
+	scheme, value, err := backend.ParseAuthorization(h)
+	switch {
+	case err != nil:
+		return authHeader{}, authError(err)
+	case scheme == backend.SchemeConvex:
+		return d.parseAdminKey(value)
+	case scheme == backend.SchemeBearer:
+		return authHeader{kind: AuthUser, value: value}, nil
 	}
-	for i := 0; i < len(h); i++ {
-		if c := h[i]; (c < 0x20 && c != '\t') || c >= 0x7f {
-			return authHeader{}, &AuthError{Status: http.StatusBadRequest, Code: "HeaderParseFailure",
-				Message: "Failed to parse header " + rustHeaderDebug(h)}
-		}
-	}
-	if len(h) < 7 {
-		return authHeader{}, authError(backend.ErrInvalidHeader())
-	}
-	if strings.EqualFold(h[:7], "convex ") {
-		return d.parseAdminKey(h[7:])
-	}
-	if len(h) <= 7 || !strings.EqualFold(h[:7], "bearer ") {
-		return authHeader{}, authError(backend.ErrInvalidAdminKey())
-	}
-	return authHeader{kind: AuthUser, value: strings.TrimSpace(h[7:])}, nil
+	return authHeader{kind: AuthNone}, nil
 }
 
 // parseAdminKey splits "<key>[:<base64 identity>]". The backend splits at
@@ -139,24 +129,6 @@ func legacyStripType(k string) string {
 		}
 	}
 	return k
-}
-
-// rustHeaderDebug formats a header value as Rust's HeaderValue Debug does.
-func rustHeaderDebug(h string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(h); i++ {
-		switch c := h[i]; {
-		case c == '"':
-			b.WriteString(`\"`)
-		case c == ' ' || c == '\t' || (c > 0x20 && c < 0x7f):
-			b.WriteByte(c)
-		default:
-			b.WriteString(`\x` + strconv.FormatUint(uint64(c), 16))
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // removeTypePrefix strips a deploy key's "<type>:" prefix as the backend
