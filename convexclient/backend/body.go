@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Routes of the Convex HTTP API (public_api_router in
@@ -110,15 +111,20 @@ func decodeBody(endpoint string, body []byte, b *Body) *bodyError {
 	if err != nil {
 		return err
 	}
-	b.Path = got["path"].str()
-	b.Args = got["args"].raw
-	if f, ok := got["format"]; ok {
+	if p, ok := got.get("path"); ok {
+		b.Path = p.str()
+	}
+	a, _ := got.get("args")
+	b.Args = a.raw
+	if f, ok := got.get("format"); ok {
 		b.Format, b.HasFormat = f.str(), true
 	}
-	if c, ok := got["componentPath"]; ok {
+	if c, ok := got.get("componentPath"); ok {
 		b.ComponentPath, b.HasComponentPath = c.str(), true
 	}
-	b.TS = got["ts"].str()
+	if t, ok := got.get("ts"); ok {
+		b.TS = t.str()
+	}
 	return nil
 }
 
@@ -128,7 +134,7 @@ func decodeBatch(body []byte, b *Body) *bodyError {
 	if err != nil {
 		return err
 	}
-	q := got["queries"]
+	q, _ := got.get("queries")
 	var items []json.RawMessage
 	if q.raw[0] != '[' || json.Unmarshal(q.raw, &items) != nil {
 		return &bodyError{msg: "invalid type: " + unexpectedRaw(q.raw) + ", expected a sequence at " + position(body, q.end)}
@@ -140,8 +146,10 @@ func decodeBatch(body []byte, b *Body) *bodyError {
 			err.syntax = false
 			return err
 		}
-		bq := Query{Path: f["path"].str(), Args: f["args"].raw}
-		if fv, ok := f["format"]; ok {
+		p, _ := f.get("path")
+		a, _ := f.get("args")
+		bq := Query{Path: p.str(), Args: a.raw}
+		if fv, ok := f.get("format"); ok {
 			bq.Format, bq.HasFormat = fv.str(), true
 		}
 		b.Queries = append(b.Queries, bq)
@@ -180,66 +188,134 @@ func (e *bodyError) Error() string {
 
 // fieldValue is a field's raw JSON as found in the body.
 type fieldValue struct {
-	raw json.RawMessage
-	end int // offset after the value
+	raw json.RawMessage // a sub-slice of the body
+	end int             // offset after the value
 }
 
-// decodeStruct reads body as the struct named target with fields.
-func decodeStruct(body []byte, target string, fields []bodyField) (map[string]fieldValue, *bodyError) {
+// structValues are the fields found, aligned with the bodyFields asked for.
+type structValues struct {
+	fields []bodyField
+	vals   []fieldValue // raw == nil: absent (or a null optional)
+}
+
+// get returns the value of the field named name.
+func (v structValues) get(name string) (fieldValue, bool) {
+	for i, f := range v.fields {
+		if f.name == name {
+			return v.vals[i], v.vals[i].raw != nil
+		}
+	}
+	return fieldValue{}, false
+}
+
+// decodeStruct reads body as the struct named target with fields. Valid
+// JSON is walked in place (no allocation per member), as serde does.
+func decodeStruct(body []byte, target string, fields []bodyField) (structValues, *bodyError) {
 	if !json.Valid(body) {
 		var v any
 		err := json.Unmarshal(body, &v)
-		return nil, &bodyError{syntax: true, msg: serdeSyntax(body, err) + " at " + position(body, syntaxOffset(err, len(body)))}
+		return structValues{}, &bodyError{syntax: true, msg: serdeSyntax(body, err) + " at " + position(body, syntaxOffset(err, len(body)))}
 	}
-	d := json.NewDecoder(bytes.NewReader(body))
-	tok, _ := d.Token()
-	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
-		return nil, &bodyError{msg: "invalid type: " + unexpected(tok) + ", expected struct " + target + " at " + position(body, int(d.InputOffset()))}
+	i := skipSpace(body, 0)
+	if body[i] != '{' {
+		d := json.NewDecoder(bytes.NewReader(body))
+		tok, _ := d.Token()
+		return structValues{}, &bodyError{msg: "invalid type: " + unexpected(tok) + ", expected struct " + target + " at " + position(body, int(d.InputOffset()))}
 	}
-	got := map[string]fieldValue{}
-	for d.More() {
-		kt, _ := d.Token()
-		key, _ := kt.(string)
-		var raw json.RawMessage
-		if err := d.Decode(&raw); err != nil {
-			return nil, &bodyError{syntax: true, msg: err.Error()}
-		}
-		end := int(d.InputOffset())
-		for _, f := range fields {
+	got := structValues{fields: fields, vals: make([]fieldValue, len(fields))}
+	i = skipSpace(body, i+1)
+	for body[i] != '}' {
+		keyEnd := skipValue(body, i)
+		key := jsonString(body[i:keyEnd])
+		start := skipSpace(body, skipSpace(body, keyEnd)+1) // past ':'
+		end := skipValue(body, start)
+		for n, f := range fields {
 			if f.name != key {
 				continue
 			}
-			if _, dup := got[key]; dup {
-				return nil, &bodyError{msg: "duplicate field `" + key + "` at " + position(body, end)}
+			if got.vals[n].raw != nil {
+				return structValues{}, &bodyError{msg: "duplicate field `" + key + "` at " + position(body, end)}
 			}
-			got[key] = fieldValue{raw: raw, end: end}
+			got.vals[n] = fieldValue{raw: body[start:end:end], end: end}
+		}
+		i = skipSpace(body, end)
+		if body[i] == ',' {
+			i = skipSpace(body, i+1)
 		}
 	}
-	closing := int(d.InputOffset())
-	for _, f := range fields {
-		v, ok := got[f.name]
-		if ok && string(v.raw) == "null" && f.optional {
-			delete(got, f.name)
+	closing := i
+	for n, f := range fields {
+		v := got.vals[n]
+		if v.raw != nil && string(v.raw) == "null" && f.optional {
+			got.vals[n] = fieldValue{}
 			continue
 		}
-		if !ok {
+		if v.raw == nil {
 			if f.optional {
 				continue
 			}
-			return nil, &bodyError{msg: "missing field `" + f.name + "` at " + position(body, closing+1)}
+			return structValues{}, &bodyError{msg: "missing field `" + f.name + "` at " + position(body, closing+1)}
 		}
 		if f.isString && v.raw[0] != '"' {
-			return nil, &bodyError{msg: "invalid type: " + unexpectedRaw(v.raw) + ", expected a string at " + position(body, v.end)}
+			return structValues{}, &bodyError{msg: "invalid type: " + unexpectedRaw(v.raw) + ", expected a string at " + position(body, v.end)}
 		}
 	}
 	return got, nil
 }
 
 // str decodes a string field (validated by decodeStruct).
-func (v fieldValue) str() string {
+func (v fieldValue) str() string { return jsonString(v.raw) }
+
+// jsonString decodes a valid JSON string; one without escapes is copied
+// as is.
+func jsonString(raw []byte) string {
+	if len(raw) >= 2 && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw[1 : len(raw)-1])
+	}
 	var s string
-	_ = json.Unmarshal(v.raw, &s)
+	_ = json.Unmarshal(raw, &s)
 	return s
+}
+
+// skipSpace returns the offset of the first non-space byte at or after i.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the offset just after the value starting at i, in
+// JSON already checked with json.Valid.
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		for i++; b[i] != '"'; i++ {
+			if b[i] == '\\' {
+				i++
+			}
+		}
+		return i + 1
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				i = skipValue(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	}
+	for i < len(b) && !strings.ContainsRune(",]} \t\n\r", rune(b[i])) {
+		i++
+	}
+	return i
 }
 
 // position is serde_json's "line L column C" for a 0-based offset just
