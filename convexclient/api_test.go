@@ -304,6 +304,21 @@ func TestSnapshot(t *testing.T) {
 	if _, err := e.c.QueryAtRaw(ctx, "counter:get", json.RawMessage(`{}`), "junk"); !errors.As(err, &he) || he.Status != 500 {
 		t.Errorf("QueryAtRaw junk ts: %v", err)
 	}
+	// The passthrough's callers choose the ts: their junk timestamps are
+	// their fault and must not open the query breaker for everyone.
+	future := convexclient.Timestamp(e.clock().Add(time.Hour).UnixNano()).String()
+	for i := 0; i < 100; i++ {
+		ts := "junk"
+		if i%2 == 1 {
+			ts = future
+		}
+		if _, err := e.c.QueryAtRaw(ctx, "counter:get", json.RawMessage(`{}`), ts); !errors.As(err, &he) || he.Status != 500 {
+			t.Fatalf("QueryAtRaw bad ts %s: %v", ts, err)
+		}
+	}
+	if st := e.c.State(); st != convexclient.StateClosed {
+		t.Errorf("bad timestamps opened the query breaker: %v", st)
+	}
 }
 
 func TestTimestamp(t *testing.T) {

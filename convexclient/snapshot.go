@@ -141,6 +141,18 @@ func isOutOfRetention(status int, body []byte) bool {
 	return json.Unmarshal(body, &b) == nil && b.Code == "InternalServerError"
 }
 
+// badTimestampAnswer recognises the backend's answers to a query_at_ts
+// timestamp it refuses: out of retention (503), or malformed or newer than
+// its latest (500; errors without metadata, both with the generic
+// InternalServerError body).
+func badTimestampAnswer(status int, body []byte) bool {
+	if status != http.StatusInternalServerError && status != http.StatusServiceUnavailable {
+		return false
+	}
+	var b struct{ Code string }
+	return json.Unmarshal(body, &b) == nil && b.Code == "InternalServerError"
+}
+
 // outOfRetention turns the *HTTPError of an out-of-retention answer into an
 // error matching ErrOutOfRetention; other errors pass unchanged.
 func outOfRetention(path, ts string, err error) error {
@@ -192,8 +204,16 @@ func (c *Client) QueryTSRaw(ctx context.Context) ([]byte, error) {
 // and returns the backend's HTTP-200 body verbatim, for the gateway's
 // passthrough. An out-of-retention answer fails with ErrOutOfRetention
 // (unwrapping to the *HTTPError holding the backend's code and message).
+//
+// The ts comes from the passthrough's caller, so the backend's answers to
+// a bad one (500 for a malformed or future timestamp, 503 out of
+// retention) are the caller's fault: they are neither retried nor counted
+// toward the query breaker, so callers sending junk timestamps cannot open
+// it for everyone.
 func (c *Client) QueryAtRaw(ctx context.Context, path string, args json.RawMessage, ts string) ([]byte, error) {
-	body, err := c.do(ctx, atSpec(path, nil, nil, args, true, false, ts))
+	s := atSpec(path, nil, nil, args, true, false, ts)
+	s.api.permanent = badTimestampAnswer
+	body, err := c.do(ctx, s)
 	if err != nil {
 		return nil, outOfRetention(path, ts, err)
 	}

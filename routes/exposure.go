@@ -75,19 +75,6 @@ func (x *Exposure) Allows(canonical string) bool {
 	return false
 }
 
-// kind is the kind of an exposed function for /api/run, which does not say
-// it: the app binding's, else the function spec's (OnlyPublic), else a
-// query.
-// TODO(issue 14): /api/run through the backend's own /api/run.
-func (x *Exposure) kind(canonical string) convexclient.Kind {
-	if x.reg != nil {
-		if b, ok := x.reg.Lookup(canonical); ok {
-			return b.Kind
-		}
-	}
-	return convexclient.KindQuery
-}
-
 // OnlyPublic returns a copy of x whose patterns match only the functions
 // in public (canonical paths a deployment's function spec lists as public).
 // The gateway uses it whenever a spec is given, and requires a spec in the

@@ -1,7 +1,6 @@
 package routes
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -10,23 +9,29 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/convexgw/convexgw/auth"
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
-// The Convex-compatible passthrough: POST /api/query, /api/mutation,
-// /api/action and /api/run/{module...}/{function} accept what a Convex
-// deployment accepts and answer what it would answer, for the bindings
-// the Exposure allows. Every other path, internal functions included, gets
-// Convex's own "could not find function" answer, so nothing leaks. Calls go
-// through the shared convexclient.Client (breaker, retries, metrics) with the
-// caller's identity: a gateway-issued Convex token (Authorization: Bearer),
-// else the session cookie (with a CSRF token or a same-origin request), else
-// none (the function decides what anonymous callers get).
+// The Convex-compatible passthrough serves the eight function routes of the
+// Convex HTTP API (POST only; GET /api/query is not served): /api/query,
+// /api/mutation, /api/action, /api/run/{module...}/{function},
+// /api/query_ts, /api/query_at_ts, /api/query_batch and /api/function. It
+// accepts what a deployment accepts and answers what it would answer, with
+// the backend's own checks, order and texts (package convexclient/backend,
+// which the fake deployment shares), for the functions the Exposure allows.
+// Every other function, internal ones included, gets Convex's own "could
+// not find function" answer, so nothing leaks. Calls go through the shared
+// convexclient.Client (breakers, retries, metrics) with the caller's
+// identity: a gateway-issued Convex token (Authorization: Bearer), else the
+// session cookie (with a CSRF token or a same-origin request), else none
+// (the function decides what anonymous callers get). The gateway never
+// accepts a deploy key from a caller, so /api/function, which needs one,
+// always answers 403 BadDeployKey.
 
-// maxPassthroughBody is Convex's own request limit (16 MiB + 2000 bytes); the
-// gateway's body limit middleware usually refuses earlier.
-const maxPassthroughBody = 16<<20 + 2000
+// maxPassthroughBody is Convex's own request limit (16 MiB + 2000 bytes),
+// which the body limit middleware applies to the passthrough's routes.
+const maxPassthroughBody = backend.MaxBodyBytes
 
 // HeaderConvexRequestID is the request id header of the Convex HTTP API.
 const HeaderConvexRequestID = "Convex-Request-Id"
@@ -35,186 +40,204 @@ const HeaderConvexRequestID = "Convex-Request-Id"
 // They need the session loaded (loadSession) but not required, and must not
 // sit behind requireSession: anonymous callers and bearer tokens are valid.
 type PassthroughHandlers struct {
-	Query    echo.HandlerFunc // POST /api/query
-	Mutation echo.HandlerFunc // POST /api/mutation
-	Action   echo.HandlerFunc // POST /api/action
-	Run      echo.HandlerFunc // POST /api/run/*
+	Query      echo.HandlerFunc // POST /api/query
+	Mutation   echo.HandlerFunc // POST /api/mutation
+	Action     echo.HandlerFunc // POST /api/action
+	Run        echo.HandlerFunc // POST /api/run/*
+	QueryTS    echo.HandlerFunc // POST /api/query_ts
+	QueryAtTS  echo.HandlerFunc // POST /api/query_at_ts
+	QueryBatch echo.HandlerFunc // POST /api/query_batch
+	Function   echo.HandlerFunc // POST /api/function
+}
+
+// passthrough is the state the handlers share.
+type passthrough struct {
+	a  *API
+	tv *tokenVerifier // nil without ConvexTokens
 }
 
 // passthroughHandlers builds the passthrough for the functions Deps.Exposure allows.
 func (a *API) passthroughHandlers() PassthroughHandlers {
-	var tv *tokenVerifier
+	p := &passthrough{a: a}
 	if a.d.ConvexTokens != nil {
-		tv = newTokenVerifier(a.d.ConvexTokens, a.now)
+		p.tv = newTokenVerifier(a.d.ConvexTokens, a.now)
 	}
-	h := func(kind convexclient.Kind) echo.HandlerFunc {
-		return func(c echo.Context) error { return a.passthrough(c, kind, tv) }
+	call := func(kind convexclient.Kind, endpoint string) echo.HandlerFunc {
+		return func(c echo.Context) error { return p.call(c, kind, endpoint) }
 	}
 	return PassthroughHandlers{
-		Query:    h(convexclient.KindQuery),
-		Mutation: h(convexclient.KindMutation),
-		Action:   h(convexclient.KindAction),
-		Run:      h(0),
+		Query:      call(convexclient.KindQuery, backend.EndpointQuery),
+		Mutation:   call(convexclient.KindMutation, backend.EndpointMutation),
+		Action:     call(convexclient.KindAction, backend.EndpointAction),
+		Run:        p.run,
+		QueryTS:    p.queryTS,
+		QueryAtTS:  p.queryAtTS,
+		QueryBatch: p.queryBatch,
+		Function:   p.function,
 	}
 }
 
-// passthrough serves one call; kind 0 is /api/run.
-func (a *API) passthrough(c echo.Context, kind convexclient.Kind, tv *tokenVerifier) error {
-	req := c.Request()
-	run := kind == 0
-	if herr := checkClientVersion(req.Header.Get("Convex-Client")); herr != nil {
-		return herr
+// request is a passthrough request after the checks every function route
+// makes before its own: client version, Authorization syntax, Content-Type,
+// size and body.
+type request struct {
+	body   backend.Body
+	authz  authorization
+	client string // Convex-Client header
+	rid    string // the request id Convex would print
+}
+
+// begin makes the checks of every function route, in the backend's order:
+// the client-version middleware (refusal, or deprecation headers on every
+// answer), the Authorization header's syntax, the Content-Type, the size
+// and the JSON of the body as endpoint's struct.
+func (p *passthrough) begin(c echo.Context, endpoint string) (request, error) {
+	r := c.Request()
+	req := request{client: r.Header.Get("Convex-Client"), rid: passthroughRequestID(c)}
+	if err := clientVersion(c, req.client); err != nil {
+		return req, err
 	}
-	authz, herr := parseAuthorization(req.Header.Get(echo.HeaderAuthorization))
-	if herr != nil {
-		return herr
+	var herr *backend.Error
+	if req.authz, herr = parseAuthorization(r.Header.Get(echo.HeaderAuthorization)); herr != nil {
+		return req, herr
 	}
-	if !jsonContentType(req.Header.Get(echo.HeaderContentType)) {
-		return errBadContentType()
+	if !backend.JSONContentType(r.Header.Get(echo.HeaderContentType)) {
+		return req, backend.ErrBadContentType()
 	}
-	body, err := io.ReadAll(io.LimitReader(req.Body, maxPassthroughBody+1))
-	if err != nil || len(body) > maxPassthroughBody {
-		// Convex answers an oversize body with 400 BadJsonBody. (A declared
-		// Content-Length over the gateway's body limit is refused earlier by
-		// that middleware, in the gateway's error shape.)
-		return badJSONBody("Failed to buffer the request body: length limit exceeded")
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxPassthroughBody+1))
+	if err != nil || len(raw) > maxPassthroughBody {
+		return req, backend.ErrBodyTooLarge()
 	}
-	call, herr := parseUDFRequest(body, !run)
-	if herr != nil {
-		return herr
+	if req.body, herr = backend.DecodeBody(endpoint, raw); herr != nil {
+		return req, herr
 	}
-	if run {
-		p, ok := convexclient.RunPath(strings.TrimPrefix(req.URL.EscapedPath(), "/api/run/"))
-		if !ok {
-			return convexHTTPError{http.StatusBadRequest, "MissingIdentifier",
-				"Function path must have a module and a function name: " + req.URL.Path, ""}
-		}
-		call.Path = p
+	return req, nil
+}
+
+// clientVersion applies the Convex-Client rules: a refusal is the error;
+// deprecation headers go on whatever answer follows.
+func clientVersion(c echo.Context, header string) error {
+	cv := backend.CheckClientVersion(header)
+	cv.SetHeaders(c.Response().Header())
+	if cv.Err != nil {
+		return cv.Err
 	}
-	canon, ok := convexclient.CanonicalPath(call.Path)
+	return nil
+}
+
+// format resolves the response format of a request: the one asked for, or
+// the endpoint's default for this client. A bad one comes back as the
+// error to answer after the function ran, as Convex does.
+func format(endpoint, f string, has bool, client string) (backend.Format, *backend.Error) {
+	if !has {
+		return backend.DefaultFormat(endpoint, client), nil
+	}
+	out, ok := backend.ParseFormat(f)
 	if !ok {
-		return convexHTTPError{http.StatusBadRequest, "BadConvexFunctionIdentifier",
-			"Invalid function path: " + strconv.Quote(call.Path), ""}
+		return backend.FormatEncoded, backend.BadFormatError(f)
 	}
-	format, badFormat := resolveFormat(call.Format, run, req.Header.Get("Convex-Client"))
-	ctx, err := a.passthroughCtx(c, authz, tv)
+	return out, nil
+}
+
+// call serves /api/query, /api/mutation and /api/action: path, identity,
+// exposure, the call, then the format.
+func (p *passthrough) call(c echo.Context, kind convexclient.Kind, endpoint string) error {
+	req, err := p.begin(c, endpoint)
 	if err != nil {
 		return err
 	}
-	rid := passthroughRequestID(c)
-	ctx = convexclient.WithRequestID(ctx, rid)
-
-	if !a.d.Exposure.Allows(canon) {
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON,
-			missingFunction(rid, strings.TrimSuffix(canon, ":default"), run))
+	fp, perr := backend.ParsePath(req.body.Path)
+	if perr != nil {
+		return backend.BadPathError(req.body.Path, perr)
 	}
-	if run {
-		kind = a.d.Exposure.kind(canon)
+	ctx, err := p.identity(c, req)
+	if err != nil {
+		return err
+	}
+	if !p.a.d.Exposure.Allows(fp.String()) {
+		return p.missing(c, req, endpoint, fp)
 	}
 	// An exposed function called through the wrong endpoint goes to Convex
 	// too: it is public, and Convex's "Trying to execute ... as Query"
 	// answer is what the caller would get.
-	out, err := a.d.Convex.CallRaw(ctx, kind, call.Path, call.Args)
+	out, err := p.a.d.Convex.CallRaw(ctx, kind, fp.String(), req.body.Args)
 	if err != nil {
 		return err // ErrorHandler answers in Convex's shape (toConvexHTTPError)
 	}
-	if badFormat != nil { // Convex rejects a bad format only after running the function
-		return badFormat
+	return p.result(c, out, endpoint, req.body.Format, req.body.HasFormat, req.client)
+}
+
+// run serves /api/run/{module...}/{function}: the backend's /api/run, so
+// the function's own kind decides. The URL path is decoded twice, as the
+// backend does (the router once, then each segment), and fewer than two
+// segments is 400 MissingIdentifier, checked after authentication.
+func (p *passthrough) run(c echo.Context) error {
+	req, err := p.begin(c, backend.EndpointRun)
+	if err != nil {
+		return err
 	}
-	if format != formatEncoded {
-		if out, err = convertResponse(out, format); err != nil {
+	ctx, err := p.identity(c, req)
+	if err != nil {
+		return err
+	}
+	path, ok := backend.RunPath(strings.TrimPrefix(c.Request().URL.EscapedPath(), backend.EndpointRun+"/"))
+	if !ok {
+		return backend.ErrMissingIdentifier()
+	}
+	fp, perr := backend.ParsePath(path)
+	if perr != nil {
+		return backend.BadPathError(path, perr)
+	}
+	if !p.a.d.Exposure.Allows(fp.String()) {
+		return p.missing(c, req, backend.EndpointRun, fp)
+	}
+	out, err := p.a.d.Convex.RunRaw(ctx, fp.String(), req.body.Args)
+	if err != nil {
+		return err
+	}
+	return p.result(c, out, backend.EndpointRun, req.body.Format, req.body.HasFormat, req.client)
+}
+
+// function serves /api/function, which needs the deploy key: after the
+// body and the caller's authentication, every caller of the gateway gets
+// Convex's 403 BadDeployKey.
+func (p *passthrough) function(c echo.Context) error {
+	req, err := p.begin(c, backend.EndpointFunction)
+	if err != nil {
+		return err
+	}
+	if _, err := p.identity(c, req); err != nil {
+		return err
+	}
+	return backend.ErrBadDeployKey()
+}
+
+// missing answers a function the Exposure does not allow as Convex answers
+// a missing one: its format is checked first (Convex checks it after
+// running, and a missing function "runs"), then 200 with the not-found
+// text in the endpoint's wording.
+func (p *passthrough) missing(c echo.Context, req request, endpoint string, fp backend.Path) error {
+	if _, bad := format(endpoint, req.body.Format, req.body.HasFormat, req.client); bad != nil {
+		return bad
+	}
+	return missingFunction(c, req.rid, fp, endpoint == backend.EndpointRun)
+}
+
+// result answers a function response body (convex_encoded_json) from the
+// backend in the request's format; a bad format is answered now, after the
+// function ran, as Convex does.
+func (p *passthrough) result(c echo.Context, out []byte, endpoint, f string, has bool, client string) error {
+	fm, bad := format(endpoint, f, has, client)
+	if bad != nil {
+		return bad
+	}
+	if fm != backend.FormatEncoded {
+		var err error
+		if out, err = convertResult(nil, out, fm); err != nil {
 			return badGateway()
 		}
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, out)
-}
-
-// authorization is a parsed Authorization header: none, or a bearer token.
-type authorization struct {
-	bearer string // "" when the header is absent
-}
-
-// parseAuthorization applies Convex's header rules (convex-wire.md §1):
-// shorter than 7 bytes → 400 InvalidHeaderFailure; "Convex <key>" → 401
-// BadAdminKey (the gateway never accepts deploy keys from callers);
-// anything but "Bearer <token>" → 400 InvalidAdminKey.
-func parseAuthorization(h string) (authorization, *convexHTTPError) {
-	if h == "" {
-		return authorization{}, nil
-	}
-	if len(h) < 7 {
-		e := errShortAuthHeader()
-		return authorization{}, &e
-	}
-	switch strings.ToLower(h[:7]) {
-	case "convex ":
-		e := errBadAdminKey()
-		return authorization{}, &e
-	case "bearer ":
-		if tok := h[7:]; tok != "" {
-			return authorization{bearer: tok}, nil
-		}
-	}
-	e := errInvalidAdminKey()
-	return authorization{}, &e
-}
-
-// passthroughCtx returns the request context with the caller's Convex
-// credential: from a verified gateway-issued bearer token, else from the
-// session (CSRF token or same-origin required), else anonymous. It never
-// falls back to the client's default (possibly admin) credential.
-//
-// A bearer token must belong to a live session (its "sid" claim): the
-// tokens of a session that signed out or was revoked are refused, even
-// before they expire.
-func (a *API) passthroughCtx(c echo.Context, authz authorization, tv *tokenVerifier) (context.Context, error) {
-	ctx := c.Request().Context()
-	if authz.bearer != "" {
-		if tv == nil {
-			e := errNoAuthProvider()
-			return nil, &e
-		}
-		claims, err := tv.verify(authz.bearer)
-		if err != nil {
-			e := errInvalidJWT()
-			if strings.Count(authz.bearer, ".") != 2 {
-				e = errUnparsableJWT()
-			}
-			return nil, &e
-		}
-		if err := a.d.Sessions.CheckID(ctx, claims.Subject, claims.SessionID); err != nil {
-			if errors.Is(err, auth.ErrStore) {
-				return nil, err
-			}
-			e := errInvalidJWT()
-			return nil, &e
-		}
-		if a.d.IdentityMode == IdentityJWT {
-			// Forward the caller's own token: Convex verifies it again.
-			return convexclient.WithCredential(ctx, convexclient.UserToken(authz.bearer)), nil
-		}
-		p := &Principal{UserID: claims.Subject, Role: claims.Role, Name: claims.Name, Email: claims.Email, SessionID: claims.SessionID}
-		return convexclient.WithCredential(ctx, convexclient.ActingAs(a.identity(p))), nil
-	}
-	if sess := a.session(c); sess != nil {
-		if !a.sameOriginOrCSRF(c, sess.ID) {
-			e := errCSRF()
-			return nil, &e
-		}
-		return a.callContext(c), nil
-	}
-	return convexclient.WithCredential(ctx, convexclient.Anonymous()), nil
-}
-
-// sameOriginOrCSRF accepts a cookie-authenticated passthrough call that
-// carries the session's CSRF token or passes the origin policy.
-func (a *API) sameOriginOrCSRF(c echo.Context, sessionID string) bool {
-	r := c.Request()
-	if tok := r.Header.Get(HeaderCSRF); tok != "" && a.d.CSRF.Verify(sessionID, tok) == nil {
-		return true
-	}
-	return a.d.Origins.Check(r.Method, r.Header.Get(echo.HeaderOrigin), r.Referer(),
-		r.Header.Get("Sec-Fetch-Site")) == nil
 }
 
 // passthroughRequestID is the id Convex would print: the caller's
@@ -226,7 +249,7 @@ func passthroughRequestID(c echo.Context) string {
 	return RequestIDFrom(c.Request().Context())
 }
 
-// passthroughError turns a failed CallRaw into the HTTP answer a Convex
+// passthroughError turns a failed call into the HTTP answer a Convex
 // client understands: the backend's own {"code","message"} and status when it
 // sent one, else a Convex-like 5xx.
 func passthroughError(err error) convexHTTPError {

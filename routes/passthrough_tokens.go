@@ -15,13 +15,20 @@ const maxVerifiedTokens = 4096
 // calls skip the signature check (about 0.1 ms for ES256, more for RS256).
 // Failures are not cached. Safe for concurrent use.
 type tokenVerifier struct {
-	tokens *auth.ConvexTokens
-	now    func() time.Time
-	ok     *ttlCache[string, auth.TokenClaims]
+	tokens           *auth.ConvexTokens
+	issuer, audience string // the gateway's customJwt provider
+	now              func() time.Time
+	ok               *ttlCache[string, auth.TokenClaims]
 }
 
 func newTokenVerifier(t *auth.ConvexTokens, now func() time.Time) *tokenVerifier {
-	return &tokenVerifier{tokens: t, now: now, ok: newTTLCache[string, auth.TokenClaims](maxVerifiedTokens)}
+	return &tokenVerifier{tokens: t, issuer: t.Issuer(), audience: providerAudience(t), now: now,
+		ok: newTTLCache[string, auth.TokenClaims](maxVerifiedTokens)}
+}
+
+// cached returns the claims of a token verified earlier and not yet expired.
+func (v *tokenVerifier) cached(token string) (auth.TokenClaims, bool) {
+	return v.ok.get(token, v.now())
 }
 
 // verify returns the claims of a valid token; errors match auth.ErrInvalidToken.

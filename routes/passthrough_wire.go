@@ -1,16 +1,15 @@
 package routes
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"mime"
 	"net/http"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
+
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // The Convex HTTP API's own shapes (convex-wire.md §1, §2), so a client of
@@ -23,35 +22,6 @@ type convexHTTPError struct {
 	status        int
 	code, message string
 	retryAfter    string // Retry-After header value, "" for none
-}
-
-// Convex's texts for the HTTP-level errors the passthrough produces itself.
-func errBadContentType() convexHTTPError {
-	return convexHTTPError{http.StatusBadRequest, "BadJsonBody", "Expected request with `Content-Type: application/json`", ""}
-}
-
-func errBadAdminKey() convexHTTPError {
-	return convexHTTPError{http.StatusUnauthorized, "BadAdminKey", "The provided admin key was invalid for this instance", ""}
-}
-
-func errInvalidAdminKey() convexHTTPError {
-	return convexHTTPError{http.StatusBadRequest, "InvalidAdminKey", "Invalid admin key", ""}
-}
-
-func errShortAuthHeader() convexHTTPError {
-	return convexHTTPError{http.StatusBadRequest, "InvalidHeaderFailure", "Invalid Authorization header: too short", ""}
-}
-
-func errNoAuthProvider() convexHTTPError {
-	return convexHTTPError{http.StatusUnauthorized, "NoAuthProvider", "No auth provider found matching the given token", ""}
-}
-
-func errUnparsableJWT() convexHTTPError {
-	return convexHTTPError{http.StatusUnauthorized, "InvalidAuthHeader", "Could not parse JWT payload. Check that the token is a valid JWT format with three base64-encoded parts separated by dots.", ""}
-}
-
-func errInvalidJWT() convexHTTPError {
-	return convexHTTPError{http.StatusUnauthorized, "InvalidAuthHeader", "Could not verify token claim. Check that the token signature is valid and the token hasn't expired.", ""}
 }
 
 func errCSRF() convexHTTPError {
@@ -81,6 +51,7 @@ func writeConvexError(log *zap.Logger, c echo.Context, rid string, err error) {
 func toConvexHTTPError(err error) convexHTTPError {
 	var ce convexHTTPError
 	var pce *convexHTTPError
+	var be *backend.Error
 	var ge *Error
 	var he *echo.HTTPError
 	switch {
@@ -88,8 +59,11 @@ func toConvexHTTPError(err error) convexHTTPError {
 		return ce
 	case errors.As(err, &pce):
 		return *pce
+	case errors.As(err, &be):
+		return convexHTTPError{status: be.Status, code: be.Code, message: be.Message}
 	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
-		return badJSONBody("Failed to buffer the request body: length limit exceeded")
+		e := backend.ErrBodyTooLarge()
+		return convexHTTPError{status: e.Status, code: e.Code, message: e.Message}
 	case errors.As(err, &ge):
 		pub := publicError(ge)
 		out := convexHTTPError{status: pub.Status, code: convexCode(pub.Code), message: pub.Message}
@@ -134,100 +108,18 @@ func (e convexHTTPError) write(c echo.Context) error {
 	return c.Blob(e.status, echo.MIMEApplicationJSON, b)
 }
 
-// udfRequest is a parsed passthrough body: {"path","args","format"?} (path
-// comes from the URL for /api/run).
-type udfRequest struct {
-	Path   string
-	Args   json.RawMessage // object, or legacy positional array
-	Format *string
+// missingFunction answers as Convex does for a function that does not
+// exist or that the caller may not see: HTTP 200, status "error", the
+// not-found text with the stripped path. anyKind selects the wording of
+// /api/run.
+func missingFunction(c echo.Context, rid string, fp backend.Path, anyKind bool) error {
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendMissingFunction(nil, rid, fp, anyKind))
 }
 
-// jsonContentType reports whether a Content-Type is application/json or
-// application/*+json, as Convex requires.
-func jsonContentType(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
-}
-
-// parseUDFRequest decodes a passthrough body as Convex does (serde):
-// {"path","args","format"?} with case-sensitive field names, unknown fields
-// ignored, path and args required; withPath is false for /api/run, whose
-// path comes from the URL. Beyond Convex, args must be an object or an array
-// (the only forms a function can take; the client refuses others).
-func parseUDFRequest(body []byte, withPath bool) (udfRequest, *convexHTTPError) {
-	fail := func(msg string) (udfRequest, *convexHTTPError) {
-		e := badJSONBody("Failed to deserialize the JSON body into the target type: " + msg)
-		return udfRequest{}, &e
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil {
-		return fail(err.Error())
-	}
-	if fields == nil {
-		return fail("expected an object")
-	}
-	var r udfRequest
-	if withPath {
-		raw, ok := fields["path"]
-		if !ok {
-			return fail("missing field `path`")
-		}
-		if err := json.Unmarshal(raw, &r.Path); err != nil || string(raw) == "null" {
-			return fail("invalid type for `path`, expected a string")
-		}
-	}
-	args, ok := fields["args"]
-	if !ok {
-		return fail("missing field `args`")
-	}
-	if args = bytes.TrimSpace(args); args[0] != '{' && args[0] != '[' {
-		return fail("invalid type for `args`, expected an object or an array")
-	}
-	r.Args = args
-	if raw, ok := fields["format"]; ok && string(raw) != "null" {
-		r.Format = new(string)
-		if err := json.Unmarshal(raw, r.Format); err != nil {
-			return fail("invalid type for `format`, expected a string")
-		}
-	}
-	return r, nil
-}
-
-// checkClientVersion applies Convex's Convex-Client header rules: no '-' →
-// 400 InvalidClientVersion; "npm-<not a version>" → 400
-// ClientVersionUnsupported. Other names are accepted.
-func checkClientVersion(v string) *convexHTTPError {
-	if v == "" {
-		return nil
-	}
-	name, ver, ok := strings.Cut(v, "-")
-	if !ok {
-		return &convexHTTPError{http.StatusBadRequest, "InvalidClientVersion", "Invalid client version: " + v, ""}
-	}
-	if strings.EqualFold(name, "npm") && !strings.HasPrefix(strings.ToLower(ver), "cli-") {
-		if _, _, ok := splitClientVersion("npm-" + ver); !ok {
-			return &convexHTTPError{http.StatusBadRequest, "ClientVersionUnsupported", "Unsupported client version: " + v, ""}
-		}
-	}
-	return nil
-}
-
-// missingFunction is Convex's answer for a function that does not exist or
-// that the caller may not see: HTTP 200, status "error". run selects the
-// /api/run wording.
-func missingFunction(rid, display string, run bool) []byte {
-	var inner string
-	if run {
-		inner = "Could not find function for '" + display + "'. Did you forget to run `npx convex dev`?"
-	} else {
-		inner = "Could not find public function for '" + display + "'."
-	}
-	b := make([]byte, 0, 96+len(rid)+len(inner))
+// appendMissingFunction appends missingFunction's body.
+func appendMissingFunction(b []byte, rid string, fp backend.Path, anyKind bool) []byte {
 	b = append(b, `{"status":"error","errorMessage":`...)
-	b = appendSerdeString(b, "[Request ID: "+rid+"] Server Error\n"+inner+"\n")
+	b = appendSerdeString(b, backend.FunctionErrorMessage(rid, backend.NotFoundMessage(fp.Display(), "", anyKind)))
 	return append(b, '}')
 }
 

@@ -59,6 +59,10 @@ func (a *API) Handler(apps ...func(*Router)) *echo.Echo {
 	e.POST("/api/mutation", chain(p.Mutation, limit, maybe))
 	e.POST("/api/action", chain(p.Action, limit, maybe))
 	e.POST("/api/run/*", chain(p.Run, limit, maybe))
+	e.POST("/api/query_ts", chain(p.QueryTS, limit))
+	e.POST("/api/query_at_ts", chain(p.QueryAtTS, limit, maybe))
+	e.POST("/api/query_batch", chain(p.QueryBatch, limit, maybe))
+	e.POST("/api/function", chain(p.Function, limit, maybe))
 
 	// The apps' routes.
 	r := &Router{api: a, e: e}

@@ -69,6 +69,18 @@ func (s *session) failf(format string, args ...any) {
 
 // call sends one function call and returns the decoded response.
 func (s *session) call(kind convexclient.Kind, path string, args any, c cred) result {
+	return s.send(kind.Endpoint(), path, args, c)
+}
+
+// run calls the function at path through /api/run/{module...}/{function}
+// (the function's own kind decides).
+func (s *session) run(path string, args any, c cred) result {
+	module, fn, _ := strings.Cut(path, ":")
+	return s.send("/api/run/"+module+"/"+fn, "", args, c)
+}
+
+// send posts {path?,format,args} to endpoint and decodes the response.
+func (s *session) send(endpoint, path string, args any, c cred) result {
 	s.step++
 	if s.err != nil {
 		return result{}
@@ -79,11 +91,11 @@ func (s *session) call(kind convexclient.Kind, path string, args any, c cred) re
 		return result{}
 	}
 	body, _ := json.Marshal(struct {
-		Path   string          `json:"path"`
+		Path   string          `json:"path,omitempty"`
 		Format string          `json:"format"`
 		Args   json.RawMessage `json:"args"`
 	}{path, "convex_encoded_json", argBytes})
-	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, s.base+kind.Endpoint(), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, s.base+endpoint, bytes.NewReader(body))
 	if err != nil {
 		s.failf("%s: %v", path, err)
 		return result{}

@@ -4,10 +4,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // AuthError is an authentication failure answered at the HTTP level with
@@ -50,12 +50,7 @@ type authHeader struct {
 // Texts of the backend's Authorization header errors
 // (convex-backend crates/local_backend/src/authentication.rs,
 // crates/authentication/src/lib.rs extract_bearer_token).
-var (
-	errInvalidHeader  = &AuthError{Status: http.StatusBadRequest, Code: "InvalidHeaderFailure", Message: "Invalid authentication header"}
-	errInvalidAdmin   = &AuthError{Status: http.StatusBadRequest, Code: "InvalidAdminKey", Message: "Invalid admin key"}
-	errMalformedActAs = &AuthError{Status: http.StatusBadRequest, Code: "HeaderParseFailure", Message: "Malformed Authorization header."}
-	errBadAdminKey    = &AuthError{Code: "BadAdminKey", Message: "The provided admin key was invalid for this instance"}
-)
+var errMalformedActAs = &AuthError{Status: http.StatusBadRequest, Code: "HeaderParseFailure", Message: "Malformed Authorization header."}
 
 // parseAuthHeader applies the backend's syntactic rules, in its order: a
 // value that is not visible ASCII → 400 HeaderParseFailure; shorter than 7
@@ -65,25 +60,16 @@ var (
 // else → 400 InvalidAdminKey. Whether the key is right is decided later, by
 // authenticate.
 func (d *Deployment) parseAuthHeader(h string) (authHeader, *AuthError) {
-	if h == "" {
-		return authHeader{kind: AuthNone}, nil
+	scheme, value, err := backend.ParseAuthorization(h)
+	switch {
+	case err != nil:
+		return authHeader{}, authError(err)
+	case scheme == backend.SchemeConvex:
+		return d.parseAdminKey(value)
+	case scheme == backend.SchemeBearer:
+		return authHeader{kind: AuthUser, value: value}, nil
 	}
-	for i := 0; i < len(h); i++ {
-		if c := h[i]; (c < 0x20 && c != '\t') || c >= 0x7f {
-			return authHeader{}, &AuthError{Status: http.StatusBadRequest, Code: "HeaderParseFailure",
-				Message: "Failed to parse header " + rustHeaderDebug(h)}
-		}
-	}
-	if len(h) < 7 {
-		return authHeader{}, errInvalidHeader
-	}
-	if strings.EqualFold(h[:7], "convex ") {
-		return d.parseAdminKey(h[7:])
-	}
-	if len(h) <= 7 || !strings.EqualFold(h[:7], "bearer ") {
-		return authHeader{}, errInvalidAdmin
-	}
-	return authHeader{kind: AuthUser, value: strings.TrimSpace(h[7:])}, nil
+	return authHeader{kind: AuthNone}, nil
 }
 
 // parseAdminKey splits "<key>[:<base64 identity>]". The backend splits at
@@ -145,24 +131,6 @@ func legacyStripType(k string) string {
 	return k
 }
 
-// rustHeaderDebug formats a header value as Rust's HeaderValue Debug does.
-func rustHeaderDebug(h string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(h); i++ {
-		switch c := h[i]; {
-		case c == '"':
-			b.WriteString(`\"`)
-		case c == ' ' || c == '\t' || (c > 0x20 && c < 0x7f):
-			b.WriteByte(c)
-		default:
-			b.WriteString(`\x` + strconv.FormatUint(uint64(c), 16))
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
 // removeTypePrefix strips a deploy key's "<type>:" prefix as the backend
 // does (crates/common/src/types/admin_key.rs, AdminKey::remove_type_prefix):
 // only in a key of the form "<type>:<instance>|<secret>"; "preview:" and
@@ -191,7 +159,7 @@ func (d *Deployment) authenticate(h authHeader) (principal, *AuthError) {
 		return d.authenticateToken(h.value)
 	}
 	if !h.keyOK {
-		return principal{}, errBadAdminKey
+		return principal{}, authError(backend.ErrBadAdminKey())
 	}
 	if h.kind == AuthAdmin {
 		return principal{kind: AuthAdmin}, nil
@@ -208,14 +176,14 @@ func (d *Deployment) authenticate(h authHeader) (principal, *AuthError) {
 // parsed first (InvalidAuthHeader), then NoAuthProvider.
 func (d *Deployment) authenticateToken(token string) (principal, *AuthError) {
 	if d.opts.VerifyToken == nil {
-		claims, err := unverifiedJWTClaims(token)
+		claims, err := backend.UnverifiedClaims(token)
 		if err != nil {
-			return principal{}, errUnparsableJWT
+			return principal{}, authError(backend.ErrUnparsableJWT())
 		}
 		if iss, _ := claims["iss"].(string); iss == "" {
-			return principal{}, errMissingIssuer
+			return principal{}, authError(backend.ErrMissingIssuer())
 		}
-		return principal{}, &AuthError{Code: "NoAuthProvider", Message: noProvidersMessage}
+		return principal{}, authError(backend.ErrNoAuthProviders())
 	}
 	id, err := d.opts.VerifyToken(token)
 	if err != nil {

@@ -3,6 +3,8 @@ package convextest
 import (
 	"context"
 	"net/http"
+
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // batch answers POST /api/query_batch as public_query_batch_post does
@@ -42,13 +44,13 @@ func (d *Deployment) batch(ctx context.Context, req Request) Response {
 		qr := Request{Endpoint: EndpointQueryBatch, Path: q.Path, Args: q.Args, Format: q.Format, HasFormat: q.HasFormat,
 			ClientVersion: req.ClientVersion, RequestID: req.RequestID}
 		if q.HasFormat {
-			if _, ok := formatConverter(q.Format); !ok {
-				return d.batchFailed(recs, rec, badFormat(q.Format))
+			if _, ok := backend.ParseFormat(q.Format); !ok {
+				return d.batchFailed(recs, rec, errResponse(backend.BadFormatError(q.Format)))
 			}
 		}
-		fp, err := parseFunctionPath(q.Path)
+		fp, err := backend.ParsePath(q.Path)
 		if err != nil {
-			return d.batchFailed(recs, rec, codeResponse(http.StatusBadRequest, "BadConvexFunctionIdentifier", badPathMessage(q.Path, err)))
+			return d.batchFailed(recs, rec, errResponse(backend.BadPathError(q.Path, err)))
 		}
 		r := rec
 		r.Kind, r.Path = qr.kind(), fp.String()

@@ -34,7 +34,7 @@ type Interaction struct {
 // the canonical function path, the canonical args object, the kind of
 // credential and the identity subject (never a key or token).
 type CassetteRequest struct {
-	Endpoint  string          `json:"endpoint"`            // "/api/query", "/api/mutation", "/api/action"
+	Endpoint  string          `json:"endpoint"`            // "/api/query", "/api/mutation", "/api/action", "/api/function", "/api/run"
 	Path      string          `json:"path"`                // canonical "module:function"
 	Args      json.RawMessage `json:"args"`                // canonical Convex JSON object
 	Auth      AuthKind        `json:"auth"`                // none, user, admin, acting
@@ -118,7 +118,7 @@ func ParseCassette(data []byte) (*Cassette, error) {
 func (it *Interaction) normalizeRequest() error {
 	r := &it.Request
 	switch r.Endpoint {
-	case "/api/query", "/api/mutation", "/api/action", "/api/function":
+	case "/api/query", "/api/mutation", "/api/action", "/api/function", EndpointRun:
 	default:
 		return fmt.Errorf("unknown endpoint %q", r.Endpoint)
 	}

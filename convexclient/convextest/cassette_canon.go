@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // CanonicalPath returns a function path in the form recordings use:
@@ -164,11 +166,34 @@ type requestBody struct {
 // errBadAuthorization marks parseRequest errors about the Authorization header.
 var errBadAuthorization = errors.New("bad Authorization header")
 
-// parseRequest reads the parts of an HTTP API request that a recording keeps.
-func parseRequest(endpoint, authorization string, body []byte) (CassetteRequest, Credential, error) {
+// cassetteEndpoint maps a request's URL to the endpoint a recording keeps
+// and, for /api/run/{module...}/{function}, the function path in the URL
+// (the recording keeps "/api/run" and the path). ok is false for routes
+// cassettes do not hold.
+func cassetteEndpoint(u *url.URL) (endpoint, runPath string, ok bool) {
+	switch p := u.Path; {
+	case p == "/api/query", p == "/api/mutation", p == "/api/action", p == "/api/function":
+		return p, "", true
+	case strings.HasPrefix(p, EndpointRun+"/"):
+		path, ok := backend.RunPath(strings.TrimPrefix(u.EscapedPath(), EndpointRun+"/"))
+		if !ok {
+			path = "" // refused by parseRequest
+		}
+		return EndpointRun, path, true
+	}
+	return "", "", false
+}
+
+// parseRequest reads the parts of an HTTP API request that a recording
+// keeps; runPath is the function path of an /api/run URL (its body has
+// no path).
+func parseRequest(endpoint, runPath, authorization string, body []byte) (CassetteRequest, Credential, error) {
 	var rb requestBody
 	if err := json.Unmarshal(body, &rb); err != nil {
 		return CassetteRequest{}, Credential{}, fmt.Errorf("bad json body: %w", err)
+	}
+	if endpoint == EndpointRun {
+		rb.Path = runPath
 	}
 	if rb.Path == "" || len(rb.Args) == 0 {
 		return CassetteRequest{}, Credential{}, errors.New("bad json body: path and args are required")

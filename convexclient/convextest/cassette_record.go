@@ -92,10 +92,9 @@ func (r *Recorder) Cassette() *Cassette {
 
 // ServeHTTP forwards one request and records it.
 func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	switch req.URL.Path {
-	case "/api/query", "/api/mutation", "/api/action", "/api/function":
-	default:
-		writeCodeError(w, http.StatusNotFound, "NotFound", "the recorder only forwards /api/query, /api/mutation, /api/action, /api/function")
+	endpoint, runPath, ok := cassetteEndpoint(req.URL)
+	if !ok {
+		writeCodeError(w, http.StatusNotFound, "NotFound", "the recorder only forwards /api/query, /api/mutation, /api/action, /api/function, /api/run")
 		return
 	}
 	if req.Method != http.MethodPost {
@@ -107,7 +106,7 @@ func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		writeCodeError(w, http.StatusBadRequest, "BadJsonBody", "request body unreadable or too large")
 		return
 	}
-	creq, cred, err := parseRequest(req.URL.Path, req.Header.Get("Authorization"), body)
+	creq, cred, err := parseRequest(endpoint, runPath, req.Header.Get("Authorization"), body)
 	if err != nil {
 		writeRequestError(w, err)
 		return
@@ -141,10 +140,19 @@ func (r *Recorder) forward(req *http.Request, creq CassetteRequest, cred Credent
 		return 0, nil, err
 	}
 	body, err := json.Marshal(struct {
-		Path   string          `json:"path"`
+		Path   string          `json:"path,omitempty"`
 		Format string          `json:"format"`
 		Args   json.RawMessage `json:"args"`
 	}{creq.Path, "convex_encoded_json", args})
+	endpoint := creq.Endpoint
+	if endpoint == EndpointRun { // the path goes in the URL
+		module, fn, _ := strings.Cut(creq.Path, ":")
+		endpoint += "/" + module + "/" + fn
+		body, err = json.Marshal(struct {
+			Format string          `json:"format"`
+			Args   json.RawMessage `json:"args"`
+		}{"convex_encoded_json", args})
+	}
 	if err != nil {
 		return 0, nil, err
 	}
@@ -152,7 +160,7 @@ func (r *Recorder) forward(req *http.Request, creq CassetteRequest, cred Credent
 	if err != nil {
 		return 0, nil, err
 	}
-	up, err := http.NewRequestWithContext(req.Context(), http.MethodPost, r.opts.Upstream+creq.Endpoint, bytes.NewReader(body))
+	up, err := http.NewRequestWithContext(req.Context(), http.MethodPost, r.opts.Upstream+endpoint, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}

@@ -100,9 +100,8 @@ func (r *Replayer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		writeCodeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "only POST is replayed")
 		return
 	}
-	switch req.URL.Path {
-	case "/api/query", "/api/mutation", "/api/action", "/api/function":
-	default:
+	endpoint, runPath, ok := cassetteEndpoint(req.URL)
+	if !ok {
 		writeCodeError(w, http.StatusNotFound, "NotFound", "no route "+req.URL.Path)
 		return
 	}
@@ -111,7 +110,7 @@ func (r *Replayer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		writeCodeError(w, http.StatusBadRequest, "BadJsonBody", "request body unreadable or too large")
 		return
 	}
-	creq, cred, err := parseRequest(req.URL.Path, req.Header.Get("Authorization"), body)
+	creq, cred, err := parseRequest(endpoint, runPath, req.Header.Get("Authorization"), body)
 	if err != nil {
 		writeRequestError(w, err)
 		return

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // Handler implements one Convex function. It returns the function's value
@@ -112,7 +113,7 @@ func NewDeployment(opts Options) *Deployment {
 // Register registers fn at path ("module:function", "module.js:function" or
 // "module" for the default export), replacing any earlier registration.
 func (d *Deployment) Register(path string, fn Function) error {
-	fp, err := parseFunctionPath(path)
+	fp, err := backend.ParsePath(path)
 	if err != nil {
 		return err
 	}
@@ -147,10 +148,10 @@ func (d *Deployment) register(kind convexclient.Kind, path string, h Handler, op
 
 // registerIn registers fn in a component.
 func (d *Deployment) registerIn(component, path string, fn Function) error {
-	if err := checkComponentPath(component); err != nil {
+	if err := backend.CheckComponentPath(component); err != nil {
 		return fmt.Errorf("convextest: register %s in component %q: %w", path, component, err)
 	}
-	fp, err := parseFunctionPath(path)
+	fp, err := backend.ParsePath(path)
 	if err != nil {
 		return err
 	}
@@ -196,7 +197,7 @@ func (d *Deployment) Action(path string, h Handler, opts ...FuncOption) {
 
 // Lookup returns the function registered at path (any accepted spelling).
 func (d *Deployment) Lookup(path string) (Function, bool) {
-	fp, err := parseFunctionPath(path)
+	fp, err := backend.ParsePath(path)
 	if err != nil {
 		return Function{}, false
 	}

@@ -8,18 +8,26 @@ import (
 	"net/http"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // Endpoints of the Convex HTTP API served by a Deployment.
 const (
-	EndpointQuery      = "/api/query"
-	EndpointMutation   = "/api/mutation"
-	EndpointAction     = "/api/action"
-	EndpointRun        = "/api/run"      // /api/run/{module...}/{fn}; any kind, root component
-	EndpointFunction   = "/api/function" // any kind, any component; deploy key required
-	EndpointQueryTS    = "/api/query_ts"
-	EndpointQueryAtTS  = "/api/query_at_ts"
-	EndpointQueryBatch = "/api/query_batch"
+	EndpointQuery      = backend.EndpointQuery
+	EndpointMutation   = backend.EndpointMutation
+	EndpointAction     = backend.EndpointAction
+	EndpointRun        = backend.EndpointRun      // /api/run/{module...}/{fn}; any kind, root component
+	EndpointFunction   = backend.EndpointFunction // any kind, any component; deploy key required
+	EndpointQueryTS    = backend.EndpointQueryTS
+	EndpointQueryAtTS  = backend.EndpointQueryAtTS
+	EndpointQueryBatch = backend.EndpointQueryBatch
+)
+
+// Deprecation headers the backend adds for old clients
+// (crates/convex/sync_types/src/headers.rs; see backend.CheckClientVersion).
+const (
+	HeaderDeprecationState   = backend.HeaderDeprecationState
+	HeaderDeprecationMessage = backend.HeaderDeprecationMessage
 )
 
 // maxArgsSize is the backend's limit on function arguments (Convex size).
@@ -111,14 +119,14 @@ func (d *Deployment) do(ctx context.Context, req Request, rec *RecordedCall) Res
 	}
 	rec.Auth = h.kind
 	var (
-		fp        functionPath
+		fp        backend.Path
 		err       error
 		component string
 	)
 	early := req.Endpoint != EndpointRun && req.Endpoint != EndpointFunction
 	if early {
-		if fp, err = parseFunctionPath(req.Path); err != nil {
-			return codeResponse(http.StatusBadRequest, "BadConvexFunctionIdentifier", badPathMessage(req.Path, err))
+		if fp, err = backend.ParsePath(req.Path); err != nil {
+			return errResponse(backend.BadPathError(req.Path, err))
 		}
 		rec.Path = fp.String()
 	}
@@ -134,28 +142,28 @@ func (d *Deployment) do(ctx context.Context, req Request, rec *RecordedCall) Res
 	switch req.Endpoint {
 	case EndpointFunction:
 		if who.kind != AuthAdmin && who.kind != AuthActing {
-			return codeResponse(http.StatusForbidden, "BadDeployKey", "The provided deploy key was invalid for this deployment. Double check that the environment this key was generated for matches the desired deployment.")
+			return errResponse(backend.ErrBadDeployKey())
 		}
 		if req.HasComponentPath {
-			if err := checkComponentPath(req.ComponentPath); err != nil {
+			if err := backend.CheckComponentPath(req.ComponentPath); err != nil {
 				return codeResponse(http.StatusBadRequest, "InvalidComponentPath", err.Error())
 			}
 			component = req.ComponentPath
 			rec.Component = component
 		}
-		if fp, err = parseFunctionPath(req.Path); err != nil {
-			return codeResponse(http.StatusBadRequest, "BadConvexFunctionIdentifier", badPathMessage(req.Path, err))
+		if fp, err = backend.ParsePath(req.Path); err != nil {
+			return errResponse(backend.BadPathError(req.Path, err))
 		}
 	case EndpointRun:
 		path, ok := req.Path, req.RunPath == ""
 		if !ok {
-			path, ok = runFunctionPath(req.RunPath)
+			path, ok = backend.RunPath(req.RunPath)
 		}
 		if !ok {
-			return codeResponse(http.StatusBadRequest, "MissingIdentifier", "Path or function name not provided in path, e.g. /api/run/messages/list")
+			return errResponse(backend.ErrMissingIdentifier())
 		}
-		if fp, err = parseFunctionPath(path); err != nil {
-			return codeResponse(http.StatusBadRequest, "BadConvexFunctionIdentifier", badPathMessage(path, err))
+		if fp, err = backend.ParsePath(path); err != nil {
+			return errResponse(backend.BadPathError(path, err))
 		}
 	case EndpointQueryAtTS:
 		var resp *Response
@@ -174,34 +182,21 @@ func (d *Deployment) do(ctx context.Context, req Request, rec *RecordedCall) Res
 	return w.finish(req.Format, req.HasFormat, defaultFormat(req))
 }
 
-// defaultFormat is the format of a request without "format": clean json,
-// except the encoded format for old npm and python clients; /api/run always
-// defaults to json (crates/common/src/version.rs default_format).
-func defaultFormat(req Request) string {
-	if req.Endpoint != EndpointRun && legacyEncodedClient(req.ClientVersion) {
-		return "convex_encoded_json"
-	}
-	return "json"
+// defaultFormat is the format of a request without "format".
+func defaultFormat(req Request) backend.Format {
+	return backend.DefaultFormat(req.Endpoint, req.ClientVersion)
 }
 
 // execute runs the function (or answers why it cannot) and returns its
 // outcome, not yet encoded. snapshot: read at ts, memoised per query.
-func (d *Deployment) execute(ctx context.Context, req Request, fp functionPath, component string, who principal, ts convexclient.Timestamp, snapshot bool) *resultWriter {
+func (d *Deployment) execute(ctx context.Context, req Request, fp backend.Path, component string, who principal, ts convexclient.Timestamp, snapshot bool) *resultWriter {
 	out := &resultWriter{rid: req.RequestID}
 	fn, ok := d.lookup(component, fp.String())
 	// Internal functions: admin, or acting as a user except on /api/function
 	// (any_udf filters with identity.is_admin()).
 	admin := who.kind == AuthAdmin || (who.kind == AuthActing && req.Endpoint != EndpointFunction)
 	if !ok || (fn.Visibility == convexclient.Internal && !admin) {
-		in := ""
-		if component != "" {
-			in = " in '" + component + "'"
-		}
-		if req.Endpoint == EndpointRun || req.Endpoint == EndpointFunction {
-			out.fail(fmt.Sprintf("Could not find function for '%s'%s. Did you forget to run `npx convex dev`?", fp.Display(), in), nil)
-		} else {
-			out.fail(fmt.Sprintf("Could not find public function for '%s'%s.", fp.Display(), in), nil)
-		}
+		out.fail(backend.NotFoundMessage(fp.Display(), component, req.Endpoint == EndpointRun || req.Endpoint == EndpointFunction), nil)
 		return out
 	}
 	if k := req.kind(); k != 0 && k != fn.Kind {

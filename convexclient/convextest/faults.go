@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // Fault is injected misbehaviour for matching calls. Latency delays the call
@@ -34,7 +36,7 @@ type faultState struct {
 func (d *Deployment) Inject(path string, f Fault) {
 	key := ""
 	if path != "" {
-		fp, err := parseFunctionPath(path)
+		fp, err := backend.ParsePath(path)
 		if err != nil {
 			panic("convextest: Inject: " + err.Error())
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // FlakyOptions configure a Flaky handler.
@@ -96,7 +98,7 @@ func (f *Flaky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		out := &resultWriter{rid: rid}
 		out.fail("Uncaught Error: Injected fault", nil)
-		resp := out.finish("convex_encoded_json", true, "convex_encoded_json")
+		resp := out.finish("", false, backend.FormatEncoded)
 		resp.Status = 560
 		writeResponse(w, resp)
 	default:

@@ -10,17 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
-
-// jwtLeeway is Convex's tolerance on exp, nbf and iat for custom JWTs.
-const jwtLeeway = 5 * time.Second
 
 // jwk is one parsed key of a JWKS.
 type jwk struct {
@@ -59,15 +55,6 @@ type customJWT struct {
 	keys                  func() ([]jwk, *AuthError) // the provider's JWKS, fetched when needed
 }
 
-// Texts of token failures before a provider is chosen.
-var (
-	errUnparsableJWT = invalidAuth("Could not parse JWT payload. Check that the token is a valid JWT format with three base64-encoded parts separated by dots.")
-	errMissingIssuer = invalidAuth("Missing issuer claim ('iss') in JWT payload. The JWT must include an 'iss' claim that matches one of your configured auth providers.")
-)
-
-// noProvidersMessage is NoAuthProvider's text on a deployment without auth providers.
-const noProvidersMessage = "No auth provider found matching the given token (no providers configured). Check convex/auth.config.ts."
-
 // verify checks token in the backend's order: payload, iss, provider
 // (iss and aud), JWKS, signature and kid, exp/nbf/iat, sub and exp.
 func (p *customJWT) verify(token string) (*convexclient.Identity, error) {
@@ -75,21 +62,15 @@ func (p *customJWT) verify(token string) (*convexclient.Identity, error) {
 	if p.now != nil {
 		now = p.now
 	}
-	claims, err := unverifiedJWTClaims(token)
+	claims, err := backend.UnverifiedClaims(token)
 	if err != nil {
-		return nil, errUnparsableJWT
+		return nil, authError(backend.ErrUnparsableJWT())
 	}
-	iss, _ := claims["iss"].(string)
-	if iss == "" {
-		return nil, errMissingIssuer
+	if iss, _ := claims["iss"].(string); iss == "" {
+		return nil, authError(backend.ErrMissingIssuer())
 	}
-	if normIssuer(iss) != normIssuer(p.issuer) || (p.applicationID != "" && !audienceHas(claims["aud"], p.applicationID)) {
-		app := p.applicationID
-		if app == "" {
-			app = "none"
-		}
-		return nil, &AuthError{Code: "NoAuthProvider", Message: "No auth provider found matching the given token. " +
-			"Check that your JWT's issuer and audience match one of your configured providers: [CustomJWT(issuer=" + normIssuer(p.issuer) + ", app_id=" + app + ")]"}
+	if !backend.MatchesProvider(claims, p.issuer, p.applicationID) {
+		return nil, authError(backend.ErrNoCustomJWTProvider(p.issuer, p.applicationID))
 	}
 	keys, aerr := p.keys()
 	if aerr != nil {
@@ -117,102 +98,25 @@ func (p *customJWT) verify(token string) (*convexclient.Identity, error) {
 		return nil, fmt.Errorf("no key with kid %q", kid)
 	}, jwt.WithValidMethods([]string{"RS256", "ES256"}), jwt.WithoutClaimsValidation())
 	if err != nil {
-		if kid == "" {
-			return nil, invalidAuth("Could not decode token. JWT may be missing a 'kid' (key ID) header.")
-		}
-		return nil, invalidAuth("Could not decode token. The JWT's 'kid' (key ID) header is '" + kid + "', does this key match any key in the provider's JWKS?")
+		return nil, authError(backend.ErrTokenDecode(kid))
 	}
-	if msg := temporalError(claims, now()); msg != "" {
-		return nil, invalidAuth("Could not validate token: " + msg)
+	if msg := backend.TemporalError(claims, now()); msg != "" {
+		return nil, authError(backend.ErrTokenValidation(msg))
 	}
 	if sub, _ := claims["sub"].(string); sub == "" {
-		return nil, errBadClaims
+		return nil, authError(backend.ErrTokenClaims())
 	}
 	if _, ok := claims["exp"]; !ok {
-		return nil, errBadClaims
+		return nil, authError(backend.ErrTokenClaims())
 	}
 	return identityFromClaims(claims), nil
 }
 
-// errBadClaims is the backend's answer to a verified token without sub or exp.
-var errBadClaims = invalidAuth("Could not verify token claim. Check that the JWT contains valid claims and matches your auth provider configuration.")
-
-// temporalError applies biscuit's exp, nbf and iat checks with Convex's 5 s
-// leeway (times in whole seconds) and returns its message, or "".
-func temporalError(c map[string]any, now time.Time) string {
-	sec := now.Unix()
-	if exp, ok := intClaim(c, "exp"); ok && sec-exp > int64(jwtLeeway/time.Second) {
-		return "Token expired " + strconv.FormatInt(sec-exp, 10) + " seconds ago"
-	}
-	if nbf, ok := intClaim(c, "nbf"); ok && nbf-sec > int64(jwtLeeway/time.Second) {
-		return "Token will be valid in " + strconv.FormatInt(nbf-sec, 10) + " seconds"
-	}
-	if iat, ok := intClaim(c, "iat"); ok && iat-sec > int64(jwtLeeway/time.Second) {
-		return "Token will be valid in " + strconv.FormatInt(iat-sec, 10) + " seconds"
-	}
-	return ""
-}
-
-func intClaim(c map[string]any, name string) (int64, bool) {
-	f, ok := c[name].(float64)
-	return int64(f), ok
-}
-
 func invalidAuth(msg string) *AuthError { return &AuthError{Code: "InvalidAuthHeader", Message: msg} }
 
-// unverifiedJWTClaims decodes a JWT's payload without verifying it.
-func unverifiedJWTClaims(token string) (map[string]any, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, errors.New("not three parts")
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil, err
-	}
-	var claims map[string]any
-	if err := json.Unmarshal(b, &claims); err != nil || claims == nil {
-		return nil, errors.New("payload is not a JSON object")
-	}
-	// Registered claims are typed in biscuit: a wrong type fails the parse.
-	for _, k := range []string{"exp", "nbf", "iat"} {
-		if v, ok := claims[k]; ok {
-			if f, isNum := v.(float64); !isNum || f != float64(int64(f)) {
-				return nil, fmt.Errorf("claim %s is not an integer", k)
-			}
-		}
-	}
-	for _, k := range []string{"iss", "sub", "jti"} {
-		if v, ok := claims[k]; ok {
-			if _, isStr := v.(string); !isStr {
-				return nil, fmt.Errorf("claim %s is not a string", k)
-			}
-		}
-	}
-	return claims, nil
-}
-
-// normIssuer applies the backend's issuer comparison: https:// added when
-// there is no scheme, trailing '/' ignored.
-func normIssuer(s string) string {
-	if !strings.Contains(s, "://") {
-		s = "https://" + s
-	}
-	return strings.TrimRight(s, "/")
-}
-
-func audienceHas(aud any, want string) bool {
-	switch a := aud.(type) {
-	case string:
-		return a == want
-	case []any:
-		for _, x := range a {
-			if s, _ := x.(string); s == want {
-				return true
-			}
-		}
-	}
-	return false
+// authError is e as an *AuthError.
+func authError(e *backend.Error) *AuthError {
+	return &AuthError{Status: e.Status, Code: e.Code, Message: e.Message}
 }
 
 // identityFromClaims builds the identity Convex derives from a custom JWT.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // resultWriter assembles a function result body ({"status":...}) exactly as
@@ -27,29 +28,29 @@ func (w *resultWriter) fail(msg string, data []byte) {
 // finish encodes the result in the requested format, or def when format
 // is absent (after execution, as the backend does: a bad format is a 400
 // even though the function ran).
-func (w *resultWriter) finish(format string, hasFormat bool, def string) Response {
-	if !hasFormat {
-		format = def
-	}
-	conv, ok := formatConverter(format)
-	if !ok {
-		return badFormat(format)
+func (w *resultWriter) finish(format string, hasFormat bool, def backend.Format) Response {
+	f := def
+	if hasFormat {
+		var ok bool
+		if f, ok = backend.ParseFormat(format); !ok {
+			return errResponse(backend.BadFormatError(format))
+		}
 	}
 	b := make([]byte, 0, 64+len(w.value)+len(w.data))
 	var err error
 	if !w.failed {
 		b = append(b, `{"status":"success","value":`...)
-		if b, err = conv(b, w.value); err != nil {
-			return internalError()
+		if b, err = f.Append(b, w.value); err != nil {
+			return errResponse(backend.ErrInternal())
 		}
 	} else {
 		b = append(b, `{"status":"error","errorMessage":`...)
-		msg, _ := convexclient.Marshal(strings.ToValidUTF8("[Request ID: "+w.rid+"] Server Error\n"+w.errMsg+"\n", "\uFFFD"))
+		msg, _ := convexclient.Marshal(strings.ToValidUTF8(backend.FunctionErrorMessage(w.rid, w.errMsg), "\uFFFD"))
 		b = append(b, msg...)
 		if w.data != nil {
 			b = append(b, `,"errorData":`...)
-			if b, err = conv(b, w.data); err != nil {
-				return internalError()
+			if b, err = f.Append(b, w.data); err != nil {
+				return errResponse(backend.ErrInternal())
 			}
 		}
 	}
@@ -62,36 +63,12 @@ func (w *resultWriter) finish(format string, hasFormat bool, def string) Respons
 	return Response{Status: http.StatusOK, Body: b}
 }
 
-type converter func(dst, canonical []byte) ([]byte, error)
-
-// badFormat is the backend's answer to an unknown "format"
-// (crates/value/src/export.rs ValueFormat::from_str).
-func badFormat(format string) Response {
-	return codeResponse(http.StatusBadRequest, "BadFormat", "format param must be one of [`json`]. Got "+format)
-}
-
-// formatConverter maps a "format" value to an output conversion; ok is
-// false for an unknown format.
-func formatConverter(format string) (converter, bool) {
-	switch format {
-	case "convex_encoded_json", "convex_json":
-		return func(dst, c []byte) ([]byte, error) { return append(dst, c...), nil }, true
-	case "json", "convex_clean_json":
-		return convexclient.AppendCleanJSON, true
-	case "export_json":
-		return convexclient.AppendExportJSON, true
-	}
-	return nil, false
-}
-
-func internalError() Response {
-	return codeResponse(http.StatusInternalServerError, "InternalServerError", "Your request couldn't be completed. Try again later.")
-}
+// errResponse is the answer for an HTTP-level error.
+func errResponse(e *backend.Error) Response { return Response{Status: e.Status, Body: e.JSON()} }
 
 // codeResponse is the backend's HTTP-level error body {"code","message"}.
 func codeResponse(status int, code, message string) Response {
-	b, _ := convexclient.Marshal(map[string]string{"code": code, "message": strings.ToValidUTF8(message, "\uFFFD")})
-	return Response{Status: status, Body: b}
+	return errResponse(&backend.Error{Status: status, Code: code, Message: message})
 }
 
 // newRequestID returns 16 random lowercase hex characters, like the backend.

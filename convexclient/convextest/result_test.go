@@ -1,6 +1,10 @@
 package convextest
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/convexgw/convexgw/convexclient/backend"
+)
 
 func TestResultWriter(t *testing.T) {
 	type format struct {
@@ -26,7 +30,8 @@ func TestResultWriter(t *testing.T) {
 		{"bad format", resultWriter{value: []byte(`1.0`)}, format{"", true, "json"}, "{\"code\":\"BadFormat\",\"message\":\"format param must be one of [`json`]. Got \"}"},
 	}
 	for _, tt := range tests {
-		if got := tt.w.finish(tt.f.f, tt.f.has, tt.f.def); string(got.Body) != tt.want {
+		def, _ := backend.ParseFormat(tt.f.def)
+		if got := tt.w.finish(tt.f.f, tt.f.has, def); string(got.Body) != tt.want {
 			t.Errorf("%s: %s\nwant %s", tt.name, got.Body, tt.want)
 		}
 	}

@@ -1,16 +1,12 @@
 package convextest
 
 import (
-	"encoding/json"
+	"github.com/convexgw/convexgw/convexclient/backend"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"strings"
 )
-
-// maxBodyBytes is the backend's public API request body limit (16 MiB + 2000).
-const maxBodyBytes = 16<<20 + 2000
 
 // ServeHTTP serves the Convex HTTP API: POST /api/query, /api/mutation,
 // /api/action, /api/function, /api/run/{module...}/{function},
@@ -24,8 +20,8 @@ func (d *Deployment) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if req.RequestID == "" {
 		req.RequestID = newRequestID()
 	}
-	cs := checkClientVersion(req.ClientVersion)
-	cs.setHeaders(w.Header())
+	cs := backend.CheckClientVersion(req.ClientVersion)
+	cs.SetHeaders(w.Header())
 	p := r.URL.Path
 	switch {
 	case p == EndpointQuery, p == EndpointMutation, p == EndpointAction, p == EndpointFunction,
@@ -42,8 +38,8 @@ func (d *Deployment) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeResponse(w, resp)
 	}
 	switch {
-	case cs.err != nil:
-		fail(cs.err.response())
+	case cs.Err != nil:
+		fail(errResponse(cs.Err))
 		return
 	case req.Endpoint == "":
 		writeResponse(w, codeResponse(http.StatusNotFound, "NotFound", "No route for "+p))
@@ -65,18 +61,24 @@ func (d *Deployment) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(e.response())
 		return
 	}
-	if !jsonContentType(r.Header.Get("Content-Type")) {
-		fail(codeResponse(http.StatusBadRequest, "BadJsonBody", "Expected request with `Content-Type: application/json`"))
+	if !backend.JSONContentType(r.Header.Get("Content-Type")) {
+		fail(errResponse(backend.ErrBadContentType()))
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err != nil || len(body) > maxBodyBytes {
-		fail(codeResponse(http.StatusBadRequest, "BadJsonBody", "Failed to buffer the request body: length limit exceeded"))
+	body, err := io.ReadAll(io.LimitReader(r.Body, backend.MaxBodyBytes+1))
+	if err != nil || len(body) > backend.MaxBodyBytes {
+		fail(errResponse(backend.ErrBodyTooLarge()))
 		return
 	}
-	if err := parseBody(body, &req); err != nil {
-		fail(codeResponse(http.StatusBadRequest, "BadJsonBody", err.Error()))
+	b, berr := backend.DecodeBody(req.Endpoint, body)
+	if berr != nil {
+		fail(errResponse(berr))
 		return
+	}
+	req.Path, req.Args, req.Format, req.HasFormat = b.Path, b.Args, b.Format, b.HasFormat
+	req.ComponentPath, req.HasComponentPath, req.TS = b.ComponentPath, b.HasComponentPath, b.TS
+	for _, q := range b.Queries {
+		req.Queries = append(req.Queries, BatchQuery{Path: q.Path, Args: q.Args, Format: q.Format, HasFormat: q.HasFormat})
 	}
 	resp := d.Do(r.Context(), req)
 	if resp.Reset {
@@ -89,81 +91,6 @@ func (d *Deployment) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler)
 	}
 	writeResponse(w, resp)
-}
-
-// jsonContentType accepts application/json and application/*+json.
-func jsonContentType(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
-}
-
-var (
-	argsField   = bodyField{name: "args"}
-	pathField   = bodyField{name: "path", isString: true}
-	formatField = bodyField{name: "format", optional: true, isString: true}
-)
-
-// parseBody reads the endpoint's body struct into req.
-func parseBody(body []byte, req *Request) *bodyError {
-	var (
-		target string
-		fields []bodyField
-	)
-	switch req.Endpoint {
-	case EndpointRun:
-		target, fields = "UdfPostRequestArgsOnly", []bodyField{argsField, formatField}
-	case EndpointFunction:
-		target, fields = "UdfPostRequestWithComponent", []bodyField{{name: "componentPath", optional: true, isString: true}, pathField, argsField, formatField}
-	case EndpointQueryAtTS:
-		target, fields = "UdfPostWithTsRequest", []bodyField{pathField, argsField, {name: "ts", isString: true}, formatField}
-	case EndpointQueryBatch:
-		return parseBatchBody(body, req)
-	default:
-		target, fields = "UdfPostRequest", []bodyField{pathField, argsField, formatField}
-	}
-	got, err := decodeStruct(body, target, fields)
-	if err != nil {
-		return err
-	}
-	req.Path = got["path"].str()
-	req.Args = got["args"].raw
-	if f, ok := got["format"]; ok {
-		req.Format, req.HasFormat = f.str(), true
-	}
-	if c, ok := got["componentPath"]; ok {
-		req.ComponentPath, req.HasComponentPath = c.str(), true
-	}
-	req.TS = got["ts"].str()
-	return nil
-}
-
-// parseBatchBody reads {"queries":[{path,args,format?},...]}.
-func parseBatchBody(body []byte, req *Request) *bodyError {
-	got, err := decodeStruct(body, "QueryBatchArgs", []bodyField{{name: "queries"}})
-	if err != nil {
-		return err
-	}
-	q := got["queries"]
-	var items []json.RawMessage
-	if q.raw[0] != '[' || json.Unmarshal(q.raw, &items) != nil {
-		return &bodyError{msg: "invalid type: " + unexpectedRaw(q.raw) + ", expected a sequence at " + position(body, q.end)}
-	}
-	for _, item := range items {
-		f, err := decodeStruct(item, "UdfPostRequest", []bodyField{pathField, argsField, formatField})
-		if err != nil {
-			err.syntax = false
-			return err
-		}
-		bq := BatchQuery{Path: f["path"].str(), Args: f["args"].raw}
-		if fv, ok := f["format"]; ok {
-			bq.Format, bq.HasFormat = fv.str(), true
-		}
-		req.Queries = append(req.Queries, bq)
-	}
-	return nil
 }
 
 func writeResponse(w http.ResponseWriter, resp Response) {

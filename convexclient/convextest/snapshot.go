@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/backend"
 )
 
 // Snapshot timestamps. The deployment's timestamp is the clock's Unix
@@ -84,24 +85,24 @@ func (d *Deployment) queryTS() Response {
 func (d *Deployment) snapshotTS(s string) (convexclient.Timestamp, *Response) {
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil || len(b) != 8 {
-		r := internalError()
+		r := errResponse(backend.ErrInternal())
 		return 0, &r
 	}
 	ts := convexclient.Timestamp(binary.LittleEndian.Uint64(b))
 	if ts > d.latestTS() {
-		r := internalError()
+		r := errResponse(backend.ErrInternal())
 		return 0, &r
 	}
 	oldest := d.now().Add(-d.retention()).UnixNano()
 	if oldest > 0 && uint64(ts) < uint64(oldest) {
-		r := codeResponse(http.StatusServiceUnavailable, "InternalServerError", "Your request couldn't be completed. Try again later.")
+		r := errResponse(backend.ErrOutOfRetention())
 		return 0, &r
 	}
 	return ts, nil
 }
 
 // memoKey identifies a query read: component, function, args and caller.
-func memoKey(component string, fp functionPath, args []byte, who principal) string {
+func memoKey(component string, fp backend.Path, args []byte, who principal) string {
 	id := string(who.kind)
 	if who.identity != nil {
 		id += "|" + who.identity.TokenIdentifier

@@ -50,16 +50,12 @@ func newTestEnv(t testing.TB, mode string) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The fake trusts the gateway's tokens as a Convex customJwt provider
+	// does (the same rules, order and texts), so the passthrough's answers
+	// to bad tokens can be compared with a deployment's.
 	dep := devbackend.New(devbackend.Options{}).Deployment(convextest.Options{
-		AdminKey: testDeployKey,
-		VerifyToken: func(tok string) (*convexclient.Identity, error) {
-			c, err := tokens.Verify(tok)
-			if err != nil {
-				return nil, err
-			}
-			return &convexclient.Identity{Subject: c.Subject, Issuer: c.Issuer,
-				TokenIdentifier: c.Issuer + "|" + c.Subject, Name: c.Name, Email: c.Email}, nil
-		},
+		AdminKey:    testDeployKey,
+		VerifyToken: convextest.JWKSVerifier(tokens.JWKS(), testPublicURL, "convex", nil),
 	})
 	srv := convextest.NewServer(dep)
 	t.Cleanup(srv.Close)

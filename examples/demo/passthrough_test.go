@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/convexgw/convexgw/convexclient"
+	"github.com/convexgw/convexgw/convexclient/convextest"
 	"github.com/convexgw/convexgw/routes"
 )
 
@@ -16,6 +18,13 @@ const testRID = "0123456789abcdef"
 
 // post sends a Convex HTTP API request to base+endpoint over loopback.
 func post(t *testing.T, base, endpoint, body string, hdr map[string]string) (int, string) {
+	t.Helper()
+	st, b, _ := postH(t, base, endpoint, body, hdr)
+	return st, b
+}
+
+// postH is post, also returning the answer's headers.
+func postH(t *testing.T, base, endpoint, body string, hdr map[string]string) (int, string, http.Header) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, base+endpoint, strings.NewReader(body))
 	if err != nil {
@@ -37,7 +46,13 @@ func post(t *testing.T, base, endpoint, body string, hdr map[string]string) (int
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// unsignedJWT is a JWT with the given header and payload and a junk signature.
+func unsignedJWT(header, payload string) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(header)) + "." + enc([]byte(payload)) + ".c2ln"
 }
 
 // gateway serves env's routes over loopback HTTP.
@@ -58,6 +73,20 @@ func TestPassthroughSameAsConvex(t *testing.T) {
 			manager := map[string]string{"Authorization": "Bearer " + env.token("manager")}
 			adminTask := env.firstID(t, "admin", "tasks")
 			memberNote := env.firstID(t, "member", "notifications")
+			tok := env.token("member")
+			forged := tok[:len(tok)-10] + strings.Map(func(r rune) rune { // a signature that decodes but does not verify
+				if r == 'A' {
+					return 'B'
+				}
+				return 'A'
+			}, tok[len(tok)-10:len(tok)-9]) + tok[len(tok)-9:]
+			foreignJWT := unsignedJWT(`{"alg":"ES256","kid":"k"}`, `{"iss":"https://evil.test","aud":"convex","sub":"x"}`)
+			_, tsBody := post(t, env.srv.URL, "/api/query_ts", "", nil)
+			var tsAnswer struct{ TS string }
+			if err := json.Unmarshal([]byte(tsBody), &tsAnswer); err != nil || tsAnswer.TS == "" {
+				t.Fatalf("query_ts: %s", tsBody)
+			}
+			ts := tsAnswer.TS
 			cases := []struct {
 				name, endpoint, body string
 				hdr                  map[string]string
@@ -87,17 +116,44 @@ func TestPassthroughSameAsConvex(t *testing.T) {
 				{"run clean json", "/api/run/donations/stats", `{"args":{}}`, manager, `"count":"30"`},
 				{"export json", "/api/query", `{"path":"donations:stats","args":{},"format":"export_json"}`, manager, `"count":30`},
 				{"default json", "/api/query", `{"path":"donations:stats","args":{}}`, manager, `"count":"30"`},
-				{"run escaped", "/api/run/tasks%2Flist", `{"args":{}}`, member, `MissingIdentifier`},
+				// The backend decodes the run path twice: %2F becomes a separator.
+				{"run escaped", "/api/run/tasks%2Flist", `{"args":{}}`, member, `"status":"success"`},
+				{"run mutation", "/api/run/notifications/markRead", `{"args":{"id":"` + memberNote + `"}}`, member, `{"status":"success","value":null}`},
+				{"run wrong id", "/api/run/tasks/remove", `{"args":{"id":"` + memberNote + `"},"format":"convex_encoded_json"}`, member, `ArgumentValidationError`},
+				{"run bad segment", "/api/run/a%20b/c", `{"args":{}}`, member, `BadConvexFunctionIdentifier`},
 				{"run one segment", "/api/run/list", `{"args":{}}`, member, `MissingIdentifier`},
 				{"run internal", "/api/run/auth/getUserByEmail", `{"args":{"email":"a@b.c"}}`, member, "Did you forget to run `npx convex dev`?"},
 				{"admin key refused", "/api/query", `{"path":"auth:getUserByEmail","args":{"email":"admin@demo.test"}}`, map[string]string{"Authorization": "Convex wrong-key"}, `BadAdminKey`},
+				{"bearer trimmed", "/api/query", `{"path":"users:me","format":"convex_encoded_json","args":{}}`, map[string]string{"Authorization": "Bearer   " + env.token("member") + "  "}, `member@demo.test`},
+				{"unparsable token", "/api/query", `{"path":"users:me","args":{}}`, map[string]string{"Authorization": "Bearer not-a-jwt"}, `"message":"Could not parse JWT payload.`},
+				{"foreign issuer", "/api/query", `{"path":"users:me","args":{}}`, map[string]string{"Authorization": "Bearer " + foreignJWT}, `"code":"NoAuthProvider"`},
+				{"forged token", "/api/query", `{"path":"users:me","args":{}}`, map[string]string{"Authorization": "Bearer " + forged}, `"message":"Could not decode token. The JWT's 'kid'`},
+				{"client upgrade headers", "/api/query", `{"path":"users:me","args":{}}`, map[string]string{"Convex-Client": "python-0.1.0"}, `UNAUTHENTICATED`},
+				// consistentQuery's second half, at a timestamp from /api/query_ts.
+				{"query_at_ts", "/api/query_at_ts", `{"path":"tasks:list","format":"convex_encoded_json","args":[{}],"ts":"` + ts + `"}`, member, `"status":"success"`},
+				{"query_at_ts int64", "/api/query_at_ts", `{"path":"donations:stats","args":{},"ts":"` + ts + `"}`, manager, `"count":"30"`},
+				{"query_at_ts internal", "/api/query_at_ts", `{"path":"auth:getUserByEmail","args":{"email":"a@b.c"},"ts":"` + ts + `"}`, member, `Could not find public function for 'auth:getUserByEmail'`},
+				{"query_at_ts bad ts", "/api/query_at_ts", `{"path":"tasks:list","args":{},"ts":"nope"}`, member, `"code":"InternalServerError"`},
+				{"query_at_ts old ts", "/api/query_at_ts", `{"path":"tasks:list","args":{},"ts":"AQAAAAAAAAA="}`, member, `"code":"InternalServerError"`},
+				{"query_batch", "/api/query_batch", `{"queries":[{"path":"tasks:list","args":{},"format":"convex_encoded_json"},{"path":"donations:stats","args":{}},{"path":"auth:getUserByEmail","args":{"email":"a@b.c"}},{"path":"users:me","args":{}}]}`, manager,
+					`Could not find public function for 'auth:getUserByEmail'.`},
+				{"query_batch export_json", "/api/query_batch", `{"queries":[{"path":"donations:stats","args":{},"format":"export_json"}]}`, manager, `"count":30`},
+				{"query_batch bad path", "/api/query_batch", `{"queries":[{"path":"tasks:list","args":{}},{"path":"../x:y","args":{}}]}`, member, `BadConvexFunctionIdentifier`},
+				{"query_batch bad format", "/api/query_batch", `{"queries":[{"path":"tasks:list","args":{},"format":"xml"}]}`, member, `"code":"BadFormat"`},
+				{"function refused", "/api/function", `{"path":"tasks:list","format":"convex_encoded_json","args":{}}`, member, `"code":"BadDeployKey"`},
+				{"function anonymous", "/api/function", `{"componentPath":"x","path":"tasks:list","args":{}}`, nil, `"code":"BadDeployKey"`},
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
-					gs, gb := post(t, gw, tc.endpoint, tc.body, tc.hdr)
-					ds, db := post(t, env.srv.URL, tc.endpoint, tc.body, tc.hdr)
+					gs, gb, gh := postH(t, gw, tc.endpoint, tc.body, tc.hdr)
+					ds, db, dh := postH(t, env.srv.URL, tc.endpoint, tc.body, tc.hdr)
 					if gs != ds || gb != db {
 						t.Fatalf("gateway %d %s\nconvex  %d %s", gs, gb, ds, db)
+					}
+					for _, h := range []string{convextest.HeaderDeprecationState, convextest.HeaderDeprecationMessage} {
+						if gh.Get(h) != dh.Get(h) {
+							t.Fatalf("%s: gateway %q, convex %q", h, gh.Get(h), dh.Get(h))
+						}
 					}
 					if !strings.Contains(gb, tc.want) {
 						t.Fatalf("answer %s lacks %s", gb, tc.want)

@@ -210,7 +210,7 @@ func (r *replayEnv) passthrough(n int, run, cookie bool) (int, string) {
 		r.t.Fatal(err)
 	}
 	endpoint := req.Endpoint
-	if run {
+	if run { // the path goes in the URL; the backend ignores a "path" field
 		mod, fn, _ := strings.Cut(req.Path, ":")
 		endpoint = "/api/run/" + mod + "/" + fn
 	}

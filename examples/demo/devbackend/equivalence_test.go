@@ -152,7 +152,12 @@ func replayAgainstDev(t *testing.T, c *convextest.Cassette, style devbackend.IDS
 		args := translate(string(r.Args), rec, dev)
 		subject := translate(r.Subject, rec, dev)
 		body := `{"path":` + mustQuote(r.Path) + `,"format":"convex_encoded_json","args":` + args + `}`
-		req, err := http.NewRequest(http.MethodPost, srv.URL+r.Endpoint, strings.NewReader(body))
+		endpoint := r.Endpoint
+		if endpoint == convextest.EndpointRun { // recorded with the function path; it goes in the URL
+			module, fn, _ := strings.Cut(r.Path, ":")
+			endpoint += "/" + module + "/" + fn
+		}
+		req, err := http.NewRequest(http.MethodPost, srv.URL+endpoint, strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}

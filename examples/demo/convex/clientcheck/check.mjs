@@ -1,5 +1,5 @@
 // Proof that the official Convex client works against the gateway's
-// Convex-compatible passthrough (issue 6). Usage: GATEWAY_URL=http://127.0.0.1:PORT node check.mjs
+// Convex-compatible passthrough (issues 6 and 14). Usage: GATEWAY_URL=http://127.0.0.1:PORT node check.mjs
 // The gateway must run on the dev backend (demo seed data and accounts).
 // Prints one line per check, then "N passed, M failed"; exits 1 on any failure.
 import { ConvexHttpClient } from "convex/browser";
@@ -159,6 +159,57 @@ await check("a bad token is refused", async () => {
   bad.setAuth("not-a-jwt");
   const g = await rejects(bad.query(api.users.me, {}));
   assert(/InvalidAuthHeader/.test(g.message), g.message);
+});
+
+await check("consistentQuery reads several queries at one timestamp (query_ts, query_at_ts)", async () => {
+  const snap = new ConvexHttpClient(url, { logger: false });
+  snap.setAuth(managerToken);
+  const tasks = await snap.consistentQuery(api.tasks.list, {});
+  const live = await manager.query(api.tasks.list, {});
+  assert(JSON.stringify(tasks) === JSON.stringify(live), "consistentQuery differs from query");
+  const stats = await snap.consistentQuery(api.donations.stats, {});
+  assert(stats.count === 30n, `count ${stats.count}`);
+  const e = await rejects(snap.consistentQuery(api.auth.getUserByEmail, { email: "admin@demo.test" }));
+  assert(/Could not find public function for 'auth:getUserByEmail'/.test(e.message), e.message);
+});
+
+await check("function() is refused as Convex refuses callers without a deploy key", async () => {
+  const e = await rejects(member.function(api.tasks.list, undefined, {}));
+  assert(!(e instanceof ConvexError), "function() reached the function");
+  const body = JSON.parse(e.message);
+  assert(body.code === "BadDeployKey", e.message);
+  assert(
+    body.message ===
+      "The provided deploy key was invalid for this deployment. Double check that the environment this key was generated for matches the desired deployment.",
+    e.message,
+  );
+});
+
+await check("a 2 MiB argument reaches the function", async () => {
+  const e = await rejects(member.query(api.tasks.list, { status: "x".repeat(2 << 20) }));
+  assert(!(e instanceof ConvexError), `${e}`);
+  assert(/ArgumentValidationError/.test(e.message), e.message.slice(0, 300));
+});
+
+await check("POST /api/run runs a mutation (the function's own kind decides)", async () => {
+  const run = async (path, args) => {
+    const res = await fetch(`${url}/api/run/${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${managerToken}`, "Convex-Client": "npm-1.48.0" },
+      body: JSON.stringify({ args }),
+    });
+    const text = await res.text();
+    assert(res.status === 200, `run ${path}: HTTP ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const created = await run("tasks/create", { title: "via run", priority: "low" });
+  assert(created.status === "success" && typeof created.value === "string", JSON.stringify(created));
+  const tasks = await manager.query(api.tasks.list, {});
+  assert(tasks.some((t) => t._id === created.value && t.title === "via run"), "created task not listed");
+  const stats = await run("donations/stats", {});
+  assert(stats.value.count === "30", `run defaults to json: ${JSON.stringify(stats.value)}`);
+  const removed = await run("tasks/remove", { id: created.value });
+  assert(removed.status === "success", JSON.stringify(removed));
 });
 
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,4 +1,4 @@
-package convextest
+package backend
 
 import "testing"
 
@@ -42,26 +42,26 @@ func TestCheckClientVersion(t *testing.T) {
 		{"python-0.2.0-rc.1", "", "UpgradeRequired", upgrade("python", "0.2.0-rc.1", pyFix)},
 	}
 	for _, tt := range tests {
-		got := checkClientVersion(tt.in)
+		got := CheckClientVersion(tt.in)
 		switch {
-		case tt.code == "" && got.err != nil:
-			t.Errorf("%q: refused %v", tt.in, got.err)
-		case tt.code != "" && (got.err == nil || got.err.Code != tt.code || got.err.Message != tt.msg || got.err.status() != 400):
-			t.Errorf("%q: %+v, want 400 %s %q", tt.in, got.err, tt.code, tt.msg)
-		case got.state != tt.state || (tt.state != "" && got.message != tt.msg):
-			t.Errorf("%q: state %q %q, want %q %q", tt.in, got.state, got.message, tt.state, tt.msg)
+		case tt.code == "" && got.Err != nil:
+			t.Errorf("%q: refused %v", tt.in, got.Err)
+		case tt.code != "" && (got.Err == nil || got.Err.Code != tt.code || got.Err.Message != tt.msg || got.Err.Status != 400):
+			t.Errorf("%q: %+v, want 400 %s %q", tt.in, got.Err, tt.code, tt.msg)
+		case got.State != tt.state || (tt.state != "" && got.Message != tt.msg):
+			t.Errorf("%q: state %q %q, want %q %q", tt.in, got.State, got.Message, tt.state, tt.msg)
 		}
 	}
 }
 
-func TestLegacyEncodedClient(t *testing.T) {
+func TestEncodedByDefault(t *testing.T) {
 	for in, want := range map[string]bool{
 		"npm-1.4.0": true, "npm-1.4.1": false, "npm-cli-1.3.9": true, "actions-1.0.0": true,
 		"python-0.4.9": true, "python-0.5.0": false, "npm-1.48.0": false, "convexgw-go-0.1.0": false,
 		"": false, "npm-junk": false,
 	} {
-		if got := legacyEncodedClient(in); got != want {
-			t.Errorf("legacyEncodedClient(%q) = %v", in, got)
+		if got := EncodedByDefault(in); got != want {
+			t.Errorf("EncodedByDefault(%q) = %v", in, got)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package convextest
+package backend
 
 import (
 	"net/http"
@@ -33,26 +33,39 @@ type clientThresholds struct {
 	instructions                 string
 }
 
-var (
-	npmThresholds = clientThresholds{
-		upgradeRequired: semver{0, 19, 1, "", "0.19.1"}, unsupported: semver{0, 19, 1, "", "0.19.1"},
-		instructions: "Update your Convex npm version with `npx convex update` or `npm update`.",
+// thresholdsFor returns the thresholds of a canonical client name; ok is
+// false for clients without deprecation checks.
+func thresholdsFor(client string) (clientThresholds, bool) {
+	switch client {
+	case "npm", "npm-cli", "actions":
+		return clientThresholds{
+			upgradeRequired: semver{0, 19, 1, "", "0.19.1"}, unsupported: semver{0, 19, 1, "", "0.19.1"},
+			instructions: "Update your Convex npm version with `npx convex update` or `npm update`.",
+		}, true
+	case "python":
+		return clientThresholds{
+			upgradeRequired: semver{0, 2, 0, "", "0.2.0"}, unsupported: semver{0, 0, 2, "", "0.0.2"},
+			instructions: "Update your Convex python version with `pip install --upgrade convex`.",
+		}, true
+	case "rust":
+		return clientThresholds{
+			upgradeRequired: semver{0, 0, 1, "", "0.0.1"}, unsupported: semver{0, 0, 1, "", "0.0.1"},
+			instructions: "Update your Convex rust version with `cargo update -p convex` or by updating `Cargo.toml`.",
+		}, true
 	}
-	pythonThresholds = clientThresholds{
-		upgradeRequired: semver{0, 2, 0, "", "0.2.0"}, unsupported: semver{0, 0, 2, "", "0.0.2"},
-		instructions: "Update your Convex python version with `pip install --upgrade convex`.",
-	}
-	rustThresholds = clientThresholds{
-		upgradeRequired: semver{0, 0, 1, "", "0.0.1"}, unsupported: semver{0, 0, 1, "", "0.0.1"},
-		instructions: "Update your Convex rust version with `cargo update -p convex` or by updating `Cargo.toml`.",
-	}
-)
+	return clientThresholds{}, false
+}
 
-// clientState is the middleware's verdict on a Convex-Client header.
-type clientState struct {
-	err     *AuthError // 400 InvalidClientVersion or ClientVersionUnsupported
-	state   string     // "Unsupported" or "UpgradeRequired": deprecation headers to add
-	message string
+// ClientVersionCheck is the client-version middleware's verdict on a
+// Convex-Client header. The zero value accepts the request without headers.
+type ClientVersionCheck struct {
+	// Err is nil, or the 400 InvalidClientVersion or
+	// ClientVersionUnsupported answer that ends the request.
+	Err *Error
+	// State is "", "UpgradeRequired" or "Unsupported": when set, every
+	// answer carries the deprecation headers (SetHeaders).
+	State   string
+	Message string // the deprecation message, with State
 }
 
 // clientVersion is a parsed Convex-Client header.
@@ -88,46 +101,46 @@ func parseClientVersion(v string) (clientVersion, bool) {
 	return cv, true
 }
 
-// checkClientVersion applies the backend's rules to a Convex-Client value
-// ("" = header absent: an unknown client, accepted).
-func checkClientVersion(v string) clientState {
+// CheckClientVersion applies the backend's rules to a Convex-Client value
+// ("" = header absent: an unknown client, accepted), in the middleware that
+// runs before routing: a value without '-' is refused (400
+// InvalidClientVersion); npm, npm-cli, actions, python and rust clients at
+// or below the unsupported threshold, or with a version that is not semver,
+// are refused (400 ClientVersionUnsupported, with the deprecation headers);
+// those at or below the upgrade threshold get the headers only. Other
+// client names are not checked.
+func CheckClientVersion(v string) ClientVersionCheck {
 	if v == "" {
-		return clientState{}
+		return ClientVersionCheck{}
 	}
 	cv, ok := parseClientVersion(v)
 	if !ok {
 		msg := "Failed to parse client version string: '" + v + "'. Expected format is {client_name}-{semver}, e.g. my-esolang-client-0.0.1"
-		return clientState{err: &AuthError{Status: http.StatusBadRequest, Code: "InvalidClientVersion", Message: msg}}
+		return ClientVersionCheck{Err: &Error{Status: http.StatusBadRequest, Code: "InvalidClientVersion", Message: msg}}
 	}
-	var th *clientThresholds
-	switch cv.client {
-	case "npm", "npm-cli", "actions":
-		th = &npmThresholds
-	case "python":
-		th = &pythonThresholds
-	case "rust":
-		th = &rustThresholds
-	default:
-		return clientState{} // other clients get no deprecation checks
+	th, ok := thresholdsFor(cv.client)
+	if !ok {
+		return ClientVersionCheck{} // other clients get no deprecation checks
 	}
 	if !cv.semver || cv.sv.compare(th.unsupported) <= 0 { // a non-semver version is below every threshold
 		msg := "The Convex " + cv.client + " package at version " + cv.version + " is no longer supported. " + th.instructions
-		return clientState{
-			err:   &AuthError{Status: http.StatusBadRequest, Code: "ClientVersionUnsupported", Message: msg},
-			state: "Unsupported", message: msg,
+		return ClientVersionCheck{
+			Err:   &Error{Status: http.StatusBadRequest, Code: "ClientVersionUnsupported", Message: msg},
+			State: "Unsupported", Message: msg,
 		}
 	}
 	if cv.sv.compare(th.upgradeRequired) <= 0 {
-		return clientState{state: "UpgradeRequired", message: "The Convex " + cv.client + " package at " + cv.version +
+		return ClientVersionCheck{State: "UpgradeRequired", Message: "The Convex " + cv.client + " package at " + cv.version +
 			" is deprecated and will no longer be supported soon. When this version is no longer supported, requests to Convex will fail, so it is best to upgrade and redeploy your application as soon as possible. " + th.instructions}
 	}
-	return clientState{}
+	return ClientVersionCheck{}
 }
 
-// legacyEncodedClient reports whether a client without "format" gets
-// convex_encoded_json: npm, npm-cli and actions below 1.4.1, python below
-// 0.5.0 (ClientVersion::default_format).
-func legacyEncodedClient(v string) bool {
+// EncodedByDefault reports whether a client without "format" gets
+// convex_encoded_json rather than json: npm, npm-cli and actions below
+// 1.4.1, python below 0.5.0 (ClientVersion::default_format in
+// crates/common/src/version.rs). /api/run ignores it: it defaults to json.
+func EncodedByDefault(v string) bool {
 	cv, ok := parseClientVersion(v)
 	if !ok || !cv.semver {
 		return false
@@ -141,11 +154,11 @@ func legacyEncodedClient(v string) bool {
 	return false
 }
 
-// setHeaders adds the deprecation headers, if any.
-func (s clientState) setHeaders(h http.Header) {
-	if s.state != "" {
-		h.Set(HeaderDeprecationState, s.state)
-		h.Set(HeaderDeprecationMessage, s.message)
+// SetHeaders adds the deprecation headers to h, if the verdict has any.
+func (c ClientVersionCheck) SetHeaders(h http.Header) {
+	if c.State != "" {
+		h.Set(HeaderDeprecationState, c.State)
+		h.Set(HeaderDeprecationMessage, c.Message)
 	}
 }
 

@@ -1,4 +1,4 @@
-package convextest
+package backend
 
 import (
 	"errors"
@@ -9,56 +9,52 @@ import (
 	"unicode/utf8"
 )
 
-// functionPath is a parsed Convex function path.
-type functionPath struct {
-	module string // "/"-separated components, without ".js"
-	name   string // export name, "default" when omitted
+// Path is a parsed Convex function path. The zero value is not a path.
+type Path struct {
+	Module string // "/"-separated components, without ".js"
+	Name   string // export name, "default" when omitted
 }
 
-// String is the canonical form used for registration: "tasks:list",
-// "tasks:default".
-func (p functionPath) String() string { return p.module + ":" + p.name }
+// String is the canonical form, the one convexclient.CanonicalPath gives
+// and registries key on: "tasks:list", "tasks:default".
+func (p Path) String() string { return p.Module + ":" + p.Name }
 
-// Spec is the backend's canonical form with the module extension: "tasks.js:list".
-func (p functionPath) Spec() string { return p.module + ".js:" + p.name }
+// Spec is the backend's canonical form with the module extension:
+// "tasks.js:list", as printed in "Trying to execute ..." messages.
+func (p Path) Spec() string { return p.Module + ".js:" + p.Name }
 
 // Display is the stripped form the backend prints in not-found messages:
 // no ".js", no ":default" ("tasks", "tasks:list").
-func (p functionPath) Display() string {
-	if p.name == "default" {
-		return p.module
+func (p Path) Display() string {
+	if p.Name == "default" {
+		return p.Module
 	}
 	return p.String()
 }
 
-// badPathMessage is the backend's BadConvexFunctionIdentifier text
-// (convex-backend crates/local_backend/src/parse.rs parse_udf_path).
-func badPathMessage(path string, err error) string {
-	return path + " is not a valid path to a Convex function. " + err.Error()
-}
-
-// parseFunctionPath parses "module[:export]" with the backend's rules and
-// error texts, in its order (convex-backend crates/convex/sync_types/src:
+// ParsePath parses "module[:export]" with the backend's rules and error
+// texts, in its order (convex-backend crates/convex/sync_types/src:
 // udf_path.rs UdfPath::from_str splits at the last ':'; module_path.rs
-// ModulePath::from_str; path.rs check_valid_path_component;
-// identifier.rs check_valid_identifier).
-func parseFunctionPath(s string) (functionPath, error) {
+// ModulePath::from_str; path.rs check_valid_path_component; identifier.rs
+// check_valid_identifier). The error's text is the backend's; BadPathError
+// makes it the 400 answer.
+func ParsePath(s string) (Path, error) {
 	mod, name, hasName := s, "default", false
 	if i := strings.LastIndexByte(s, ':'); i >= 0 {
 		mod, name, hasName = s[:i], s[i+1:], true
 	}
 	comps, err := parseModulePath(mod)
 	if err != nil {
-		return functionPath{}, err
+		return Path{}, err
 	}
 	if hasName {
 		if err := checkIdentifier(name); err != nil {
-			return functionPath{}, err
+			return Path{}, err
 		}
 	}
 	last := strings.TrimSuffix(comps[len(comps)-1], ".js")
 	comps[len(comps)-1] = last
-	return functionPath{module: strings.Join(comps, "/"), name: name}, nil
+	return Path{Module: strings.Join(comps, "/"), Name: name}, nil
 }
 
 // parseModulePath returns the module's components, the last with ".js"
@@ -203,12 +199,13 @@ func truncateUTF8(s string, n int) string {
 	return s[:n]
 }
 
-// runFunctionPath maps the escaped URL path after "/api/run/" to a function
-// path as public_function_post_with_path does: the router decodes the path,
+// RunPath maps the escaped URL path after "/api/run/" to a function path
+// as public_function_post_with_path does: the router decodes the path,
 // then each '/'-separated part is decoded again; the last part is the
-// function, the rest the module. ok is false for fewer than two parts or a
-// bad escape (the backend's 400 MissingIdentifier).
-func runFunctionPath(escaped string) (string, bool) {
+// function, the rest the module ("a%2Fb/c" → "a/b:c"). ok is false for
+// fewer than two parts or a bad escape (the backend's 400
+// ErrMissingIdentifier). The result is to be checked with ParsePath.
+func RunPath(escaped string) (string, bool) {
 	decoded, err := url.PathUnescape(escaped)
 	if err != nil {
 		return "", false
@@ -225,11 +222,11 @@ func runFunctionPath(escaped string) (string, bool) {
 	return strings.Join(parts[:len(parts)-1], "/") + ":" + parts[len(parts)-1], true
 }
 
-// checkComponentPath parses a componentPath: "" is the root; otherwise
+// CheckComponentPath checks a componentPath: "" is the root; otherwise
 // component names (identifiers) separated by '/'
 // (crates/common/src/components/component_path.rs). The error text is the
 // backend's InvalidComponentPath message.
-func checkComponentPath(p string) error {
+func CheckComponentPath(p string) error {
 	if p == "" {
 		return nil
 	}

@@ -1,6 +1,9 @@
-package convextest
+package backend
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 // TestBodyErrors: serde-like BadJsonBody texts with axum's prefixes.
 func TestBodyErrors(t *testing.T) {
@@ -31,10 +34,58 @@ func TestBodyErrors(t *testing.T) {
 		}
 	}
 	got, err := decodeStruct([]byte(`{"path":"a:b","args":{"x":1},"format":null,"extra":true}`), "UdfPostRequest", fields)
-	if err != nil || got["path"].str() != "a:b" || string(got["args"].raw) != `{"x":1}` {
+	p, _ := got.get("path")
+	a, _ := got.get("args")
+	if err != nil || p.str() != "a:b" || string(a.raw) != `{"x":1}` {
 		t.Errorf("valid body: %v %v", got, err)
 	}
-	if _, ok := got["format"]; ok {
+	if _, ok := got.get("format"); ok {
 		t.Error("null format is present")
+	}
+}
+
+// FuzzDecodeStructOracle: the in-place walk gives what encoding/json's
+// Decoder gives: the same error text, or the same fields, bytes and offsets.
+func FuzzDecodeStructOracle(f *testing.F) {
+	for _, s := range []string{``, `{"path":`, `{"path":"a:b","args":{"x":[1,"]}"]},"format":null,"extra":true}`,
+		` { "path" : "p\u0061" , "args" : [ ] } `, `{"path":"a","path":"b","args":{}}`, `[1]`, `"x"`, `{}`,
+		`{"args":1,"path":2}`, `{"p\u0061th":"x","args":{}}`, "{\"path\":\"\xff\",\"args\":{}}", `{"format":"x","args":null,"path":""}`} {
+		f.Add([]byte(s))
+	}
+	fields := []bodyField{pathField, argsField, formatField}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, err := decodeStruct(body, "UdfPostRequest", fields)
+		want, werr := decodeStructOracle(body, "UdfPostRequest", fields)
+		if (err == nil) != (werr == nil) || (err != nil && err.Error() != werr.Error()) {
+			t.Fatalf("%q: error %v, oracle %v", body, err, werr)
+		}
+		if err != nil {
+			return
+		}
+		for _, fd := range fields {
+			g, gok := got.get(fd.name)
+			w, wok := want[fd.name]
+			if gok != wok || string(g.raw) != string(w.raw) || g.end != w.end || (fd.isString && gok && g.str() != w.strOracle()) {
+				t.Fatalf("%q: field %s: %q@%d (%v), oracle %q@%d (%v)", body, fd.name, g.raw, g.end, gok, w.raw, w.end, wok)
+			}
+		}
+	})
+}
+
+// str is the oracle's string decoding.
+func (v fieldValue) strOracle() string {
+	var s string
+	_ = json.Unmarshal(v.raw, &s)
+	return s
+}
+
+// BenchmarkDecodeBody: the body of a typical /api/query call.
+func BenchmarkDecodeBody(b *testing.B) {
+	body := []byte(`{"path":"tasks:list","format":"convex_encoded_json","args":[{"status":"pending","paginationOpts":{"numItems":20,"cursor":null}}]}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeBody(EndpointQuery, body); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package convextest
+package backend
 
 import (
 	"strings"
@@ -38,19 +38,20 @@ func TestParseFunctionPath(t *testing.T) {
 		{long + ":f", "", "", "Path component is too long (68 > maximum 64): " + strings.Repeat("a", 64) + "..."},
 	}
 	for _, tt := range tests {
-		fp, err := parseFunctionPath(tt.in)
+		fp, err := ParsePath(tt.in)
 		if tt.err != "" {
 			if err == nil || err.Error() != tt.err {
-				t.Errorf("parseFunctionPath(%q) error %v, want %q", tt.in, err, tt.err)
+				t.Errorf("ParsePath(%q) error %v, want %q", tt.in, err, tt.err)
 			}
 			continue
 		}
 		if err != nil || fp.String() != tt.want || fp.Display() != tt.display {
-			t.Errorf("parseFunctionPath(%q) = %q %q (%v), want %q %q", tt.in, fp, fp.Display(), err, tt.want, tt.display)
+			t.Errorf("ParsePath(%q) = %q %q (%v), want %q %q", tt.in, fp, fp.Display(), err, tt.want, tt.display)
 		}
 	}
-	if got := badPathMessage("a b:f", errString("x")); got != "a b:f is not a valid path to a Convex function. x" {
-		t.Errorf("badPathMessage = %q", got)
+	if got := BadPathError("a b:f", errString("x")); got.Status != 400 || got.Code != "BadConvexFunctionIdentifier" ||
+		got.Message != "a b:f is not a valid path to a Convex function. x" {
+		t.Errorf("BadPathError = %+v", got)
 	}
 }
 
@@ -58,7 +59,7 @@ type errString string
 
 func (e errString) Error() string { return string(e) }
 
-func TestRunFunctionPath(t *testing.T) {
+func TestRunPath(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"messages/list", "messages:list"},
 		{"admin/users/get", "admin/users:get"},
@@ -70,9 +71,9 @@ func TestRunFunctionPath(t *testing.T) {
 		{"a/%zz", ""},
 	}
 	for _, tt := range tests {
-		got, ok := runFunctionPath(tt.in)
+		got, ok := RunPath(tt.in)
 		if (tt.want == "") == ok || got != tt.want {
-			t.Errorf("runFunctionPath(%q) = %q %v, want %q", tt.in, got, ok, tt.want)
+			t.Errorf("RunPath(%q) = %q %v, want %q", tt.in, got, ok, tt.want)
 		}
 	}
 }
