@@ -135,11 +135,11 @@ func TestBackendSlowUnderConcurrency(t *testing.T) {
 	b := newBackend(t, convextest.FlakyOptions{})
 	b.d.Inject("tasks:list", convextest.Fault{Latency: 600 * time.Millisecond})
 	cfg := config(t, b)
-	cfg.ConvexTimeout, cfg.ConvexMaxQueries, cfg.ConvexSlotWait = time.Second, 8, 50*time.Millisecond
+	cfg.ConvexTimeout, cfg.ConvexMaxQueries, cfg.ConvexSlotWait = 3*time.Second, 8, 50*time.Millisecond // 5× the latency: a loaded CI machine must not turn slow into 504
 	g := startGateway(t, cfg, gateway.Options{})
 	var tl tally
 	parallel(384, 192, func(int) { tl.add(newClient(g.URL()).read()) })
-	report(t, "slow backend, 600 ms/call, 1 s timeout (384 reads, 192 clients, limit 8)",
+	report(t, "slow backend, 600 ms/call, 3 s timeout (384 reads, 192 clients, limit 8)",
 		"200s and 503 (shed at once), no 504, breaker closed",
 		fmt.Sprintf("%s; query breaker %s", &tl, g.Convex().State()),
 		tl.get(200) > 0 && tl.only(200, 503) && g.Convex().State() == convexclient.StateClosed)
