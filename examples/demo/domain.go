@@ -72,7 +72,7 @@ func (app *App) Routes(r *routes.Router) {
 	// redirects to /sign-in?redirect=<the page>.
 	r.GET("/", ui.Home)
 	r.GET(web.SignInPath, ui.SignIn)
-	for _, p := range []string{"tasks", "notifications", "beneficiaries", "donations", "meetings", "live"} {
+	for _, p := range []string{"tasks", "notifications", "beneficiaries", "donations", "meetings", "live", "sessions"} {
 		r.GET("/dashboard/"+p, ui.App, maybe)
 	}
 	r.GET("/dashboard", ui.Home)

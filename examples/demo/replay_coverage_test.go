@@ -99,6 +99,7 @@ var replayWanted = map[string][]string{
 	"GET /dashboard/donations":              nil,
 	"GET /dashboard/meetings":               nil,
 	"GET /dashboard/live":                   nil,
+	"GET /dashboard/sessions":               nil,
 	"GET /assets/*":                         nil,
 	"GET /vendor/*":                         nil,
 }

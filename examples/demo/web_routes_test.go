@@ -44,6 +44,8 @@ func TestWebRoutes(t *testing.T) {
 		{"/dashboard/donations", "manager", http.StatusOK, "", `<main id="main"`},
 		{"/dashboard/meetings", "member", http.StatusOK, "", `<main id="main"`}, // Convex decides what a member sees
 		{"/dashboard/live", "member", http.StatusOK, "", `<main id="main"`},
+		{"/dashboard/sessions", "member", http.StatusOK, "", `href="/dashboard/sessions"`},
+		{"/dashboard/sessions", "", http.StatusFound, "/sign-in?redirect=%2Fdashboard%2Fsessions", ""},
 		{"/dashboard/nope", "member", http.StatusNotFound, "", ""},
 		{"/assets/js/api.js", "", http.StatusOK, "", "X-CSRF-Token"},
 		{"/vendor/convex-browser.js", "", http.StatusNotFound, "", ""}, // no WebVendorDir
@@ -65,5 +67,39 @@ func TestWebRoutes(t *testing.T) {
 				t.Errorf("GET %s: CSP %q, Cache-Control %q", tt.path, csp, cc)
 			}
 		}
+	}
+}
+
+// TestWebRoutesHavePages checks every /dashboard/<page> route of the route
+// table has its page module, loaded by the shell's script: a page added to
+// one and not the other would be a blank "Not found" in the browser.
+func TestWebRoutesHavePages(t *testing.T) {
+	env := newTestEnv(t, routes.IdentityAdmin)
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		env.e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		return rec
+	}
+	shell := get("/assets/js/app.js")
+	if shell.Code != http.StatusOK {
+		t.Fatalf("app.js: %d", shell.Code)
+	}
+	n := 0
+	for _, r := range env.e.Routes() {
+		name, ok := strings.CutPrefix(r.Path, "/dashboard/")
+		if r.Method != http.MethodGet || !ok {
+			continue
+		}
+		n++
+		load := name + `: () => import("./pages/` + name + `.js")`
+		if !strings.Contains(shell.Body.String(), load) {
+			t.Errorf("route %s: app.js lacks %s", r.Path, load)
+		}
+		if rec := get("/assets/js/pages/" + name + ".js"); rec.Code != http.StatusOK {
+			t.Errorf("route %s: pages/%s.js answers %d", r.Path, name, rec.Code)
+		}
+	}
+	if n < 7 {
+		t.Fatalf("only %d /dashboard/ routes", n)
 	}
 }

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  csrfFromCookies, errorText, formatWait, parseRetryAfter, readCookie, safeRedirect,
+  csrfFromCookies, describeUserAgent, errorText, formatRelative, formatWait, parseRetryAfter, readCookie, safeRedirect,
+  toMillis,
 } from "../web/static/assets/js/format.js";
 
 test("readCookie and csrfFromCookies", () => {
@@ -58,4 +59,56 @@ test("errorText: generic sign-in failure and waits", () => {
   // A server message is shown only for validation and ConvexError answers.
   assert.equal(errorText({ status: 403, code: "forbidden", message: "internal detail" }), "You do not have access to this.");
   assert.equal(errorText({ status: 422, code: "INVALID", message: "Title is too long." }), "Title is too long.");
+});
+
+test("describeUserAgent names browser and system", () => {
+  const cases = [
+    ["Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36", "Chrome 126 on Linux"],
+    ["Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.7339.80 Safari/537.36",
+      "Headless Chrome 140 on Linux"],
+    ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.87",
+      "Edge 126 on Windows"],
+    ["Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36 EdgA/126.0.0.0",
+      "Edge 126 on Android"],
+    ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 OPR/111.0.0.0",
+      "Opera 111 on Windows"],
+    ["Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:127.0) Gecko/20100101 Firefox/127.0", "Firefox 127 on macOS"],
+    ["Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+      "Safari 17 on macOS"],
+    ["Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+      "Safari 17 on iPhone"],
+    ["Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/126.0.6478.54 Mobile/15E148 Safari/604.1",
+      "Chrome 126 on iPad"],
+    ["Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36",
+      "Samsung Internet 25 on Android"],
+    ["Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36", "Chrome 126 on ChromeOS"],
+    ["curl/8.5.0", "curl 8.5.0"],
+    ["Go-http-client/1.1", "Go-http-client 1.1"],
+    ["node", "node"],
+    [`${"x".repeat(60)}/1`, `${"x".repeat(39)}…`],
+    ["Mozilla/5.0 (X11; Linux x86_64) SomethingNew/1", "A browser on Linux"],
+    ["Mozilla/5.0", "Unknown browser"],
+    ["", "Unknown device"], ["   ", "Unknown device"], [null, "Unknown device"], [undefined, "Unknown device"],
+  ];
+  for (const [ua, want] of cases) assert.equal(describeUserAgent(ua), want, String(ua));
+});
+
+test("formatRelative and toMillis", () => {
+  const now = Date.parse("2026-06-15T12:00:00Z");
+  const min = 60_000;
+  const hour = 60 * min;
+  const day = 24 * hour;
+  const cases = [
+    [now, "just now"], [now - 44_000, "just now"], [now + 44_000, "just now"],
+    [now - 50_000, "1 minute ago"], [now - 5 * min, "5 minutes ago"], [now - 44 * min, "44 minutes ago"],
+    [now - 45 * min, "1 hour ago"], [now - 3 * hour, "3 hours ago"], [now - 21 * hour, "21 hours ago"],
+    [now - 23 * hour, "yesterday"], [now - 3 * day, "3 days ago"], [now + 7 * day, "in 7 days"],
+    [now + 2 * hour, "in 2 hours"], [now - 40 * day, "last month"], [now - 400 * day, "last year"],
+    [NaN, ""], ["2026-06-15T12:00:00Z", ""],
+  ];
+  for (const [ms, want] of cases) assert.equal(formatRelative(ms, now, "en"), want, String(ms));
+  assert.equal(toMillis("2026-06-15T12:00:00Z"), now);
+  assert.equal(toMillis("2026-06-15T12:00:00.5Z"), now + 500);
+  assert.equal(toMillis(now), now);
+  for (const bad of ["", "soon", null, undefined, {}]) assert.ok(Number.isNaN(toMillis(bad)), String(bad));
 });

@@ -381,6 +381,99 @@ scenario("phone-sized screen, keyboard only: sign in, add a task, visible focus"
   await heading(page, "Tasks");
 }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
+// A second browser for the sessions scenarios: a phone's Safari, so its
+// session is told apart from the headless Chrome of the first.
+const IPHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) " +
+  "Version/17.5 Mobile/15E148 Safari/604.1";
+
+scenario("revoke another session from the sessions page; that browser is sent to sign-in on its next request", async ({ page, context }) => {
+  await signIn(page, "admin");
+  await heading(page, "Tasks");
+  const phoneContext = await context.browser().newContext({ userAgent: IPHONE_UA, viewport: { width: 390, height: 844 } });
+  const phone = await phoneContext.newPage();
+  await signIn(phone, "admin");
+  await heading(phone, "Tasks");
+
+  await page.getByRole("link", { name: "Sessions" }).click();
+  await heading(page, "Sessions");
+  assert((await page.getByRole("link", { name: "Sessions" }).getAttribute("aria-current")) === "page", "the Sessions link is not current");
+  const current = page.locator("#session-list li.current");
+  await current.waitFor();
+  const here = await current.innerText();
+  assert(/^Headless Chrome \d+ on Linux\s+This device/.test(here), `this device shown as: ${here.split("\n").slice(0, 2)}`);
+  assert((await current.getByRole("button", { name: /^Sign out/ }).count()) === 0, "this device offers its own Sign out");
+  const other = page.locator("#session-list li.session", { has: page.getByRole("heading", { name: "Safari 17 on iPhone", exact: true }) });
+  await other.waitFor();
+  const facts = await other.innerText();
+  assert(/Signed in\s+just now \(/.test(facts) && /Last active\s+just now/.test(facts) && /IP address\s+127\.0\.0\.1/.test(facts) &&
+    /Expires if unused\s+in \d+ days/.test(facts), `the other session shown as: ${JSON.stringify(facts)}`);
+  assert(!facts.includes(IPHONE_UA), "the raw user agent is shown before it is asked for");
+  await page.screenshot({ path: join(SHOT_DIR, "sessions.png"), fullPage: true });
+
+  await other.getByRole("button", { name: /^Sign out Safari 17 on iPhone, signed in / }).click();
+  await other.waitFor({ state: "detached" });
+  await page.locator("#toast").getByText("Signed out Safari 17 on iPhone. It must sign in again.").waitFor();
+  const focused = await page.evaluate(() => document.activeElement?.textContent);
+  assert(focused === "Sign out" || focused === "Refresh", `focus went to ${focused}`);
+
+  // The revoked browser: its next API call (a filter change) sends it to
+  // sign-in with the way back, and a page load is redirected by the server.
+  await phone.getByLabel("Status", { exact: true }).selectOption("pending");
+  await phone.waitForURL((u) => u.pathname === "/sign-in");
+  assert(path(phone) === "/sign-in?redirect=%2Fdashboard%2Ftasks%3Fstatus%3Dpending", `the revoked browser went to ${path(phone)}`);
+  await phone.goto(GW + "/dashboard/sessions");
+  assert(path(phone) === "/sign-in?redirect=%2Fdashboard%2Fsessions", `a revoked page load went to ${path(phone)}`);
+  await phoneContext.close();
+
+  // This browser is still signed in, and its list no longer has the other.
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await until(async () => (await page.locator("#session-list li.session").count()) > 0 &&
+    (await page.locator("#session-list").getByText("Safari 17 on iPhone").count()) === 0, "the revoked session is still listed");
+  await current.waitFor();
+});
+
+scenario("sign out everywhere else, on a phone-sized screen with the keyboard", async ({ page, context }) => {
+  const elsewhere = [];
+  for (let i = 0; i < 2; i++) {
+    const ctx = await context.browser().newContext();
+    await signIn(await ctx.newPage(), "manager");
+    elsewhere.push(ctx);
+  }
+  await signIn(page, "manager", { from: "/dashboard/sessions" });
+  assert(path(page) === "/dashboard/sessions", `sign-in returned to ${path(page)}`);
+  await heading(page, "Sessions");
+  const others = page.locator("#session-list li.session:not(.current)");
+  await until(async () => (await others.count()) >= 2, "the other sessions are not listed");
+  const n = await others.count();
+  await page.locator("#session-count").getByText(`Signed in on this device and ${n} other sessions.`).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+
+  const everywhere = page.getByRole("button", { name: "Sign out everywhere else" });
+  await everywhere.focus();
+  assert((await everywhere.evaluate((el) => getComputedStyle(el).outlineStyle)) !== "none", "no visible focus on the button");
+  let question = "";
+  page.once("dialog", (d) => {
+    question = d.message();
+    d.accept();
+  });
+  await page.keyboard.press("Enter");
+  await page.locator("#toast").getByText(/^Signed out \d+ other sessions\.$/).waitFor();
+  assert(question === `Sign out ${n} other sessions? They must sign in again; this device stays signed in.`, `asked: ${question}`);
+  await page.locator("#session-count").getByText("Only this device is signed in.").waitFor();
+  assert((await others.count()) === 0 && (await page.locator("#session-list li.current").count()) === 1, "the list is not this device alone");
+  assert(await everywhere.isDisabled(), "Sign out everywhere else stays enabled with nothing else signed in");
+  assert(await page.evaluate(() => document.activeElement?.id) === "refresh-sessions", "focus was lost");
+
+  for (const ctx of elsewhere) {
+    const res = await ctx.request.get(GW + "/api/auth/session");
+    assert(res.status() === 401, `a session signed out everywhere else answers ${res.status()}`);
+    await ctx.close();
+  }
+  const mine = await page.request.get(GW + "/api/auth/session");
+  assert(mine.status() === 200, `this device was signed out too: ${mine.status()}`);
+}, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
 scenario("sign-in error states: a locked account and a rate limit show their waits (last: it spends the login limit)", async ({ page }) => {
   await page.goto(GW + "/sign-in");
   const alert = page.locator("#form-error");

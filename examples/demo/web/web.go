@@ -5,9 +5,10 @@
 // `go run ./cmd/gateway -dev`.
 //
 // Pages: /sign-in, and the signed-in shell at /dashboard/... (tasks,
-// notifications, and for staff beneficiaries, donations, meetings, and a
-// live page that uses the official Convex browser client). The pages talk to
-// the gateway's JSON API only; every rule (roles, ownership) stays in Convex.
+// notifications, and for staff beneficiaries, donations, meetings; a live
+// page that uses the official Convex browser client; the user's sessions,
+// with sign-out of one or of all the others). The pages talk to the
+// gateway's JSON API only; every rule (roles, ownership) stays in Convex.
 //
 // The live page loads the Convex client bundle from /vendor/convex-browser.js,
 // served from Options.VendorDir when it is set (the bundle is built from the

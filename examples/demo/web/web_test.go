@@ -39,6 +39,7 @@ func TestAssets(t *testing.T) {
 		{"/assets/app.css", 200, "text/css; charset=utf-8"},
 		{"/assets/js/app.js", 200, "text/javascript; charset=utf-8"},
 		{"/assets/js/pages/tasks.js", 200, "text/javascript; charset=utf-8"},
+		{"/assets/js/pages/sessions.js", 200, "text/javascript; charset=utf-8"},
 		{"/assets/icon.svg", 200, "image/svg+xml"},
 		{"/assets/nope.js", 404, ""},
 		{"/assets/js", 404, ""},

@@ -1,5 +1,6 @@
 // The signed-in shell: the user, the navigation (staff pages for admin and
-// manager), the unread badge, sign-out, and the page the path names. The
+// manager), the unread badge, the link to the user's sessions, sign-out, and
+// the page the path names. The
 // server only serves this shell with a session; any 401 later sends the user
 // to the sign-in page with redirect= back (api.js).
 import { api } from "./api.js";
@@ -12,6 +13,7 @@ const PAGES = {
   donations: () => import("./pages/donations.js"),
   meetings: () => import("./pages/meetings.js"),
   live: () => import("./pages/live.js"),
+  sessions: () => import("./pages/sessions.js"),
 };
 const STAFF = new Set(["admin", "manager"]);
 
@@ -83,7 +85,7 @@ async function start() {
   signOutButton.onclick = () => signOut(signOutButton);
 
   const name = location.pathname.split("/")[2] || "tasks";
-  for (const a of document.querySelectorAll("#nav a")) {
+  for (const a of document.querySelectorAll("a[data-page]")) {
     if (a.dataset.page === name) a.setAttribute("aria-current", "page");
   }
   const load = PAGES[name];

@@ -81,6 +81,83 @@ export function formatDate(ms, locale) {
   return new Date(ms).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
 }
 
+// toMillis reads a time from the API: epoch milliseconds (Convex
+// documents) or an RFC 3339 string (the gateway's own JSON). It returns NaN
+// when unreadable.
+export function toMillis(v) {
+  if (typeof v === "number") return v;
+  if (typeof v !== "string" || v === "") return NaN;
+  return Date.parse(v);
+}
+
+// formatRelative says when ms (epoch milliseconds) is from nowMs, for
+// people: "just now", "5 minutes ago", "yesterday", "in 7 days". Within 45
+// seconds either way it is "just now" (the gateway records use at most once
+// a minute or so), and "" for an unreadable time.
+export function formatRelative(ms, nowMs = Date.now(), locale) {
+  if (typeof ms !== "number" || !Number.isFinite(ms)) return "";
+  const s = (ms - nowMs) / 1000;
+  const abs = Math.abs(s);
+  if (abs < 45) return "just now";
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  const steps = [[45 * 60, 60, "minute"], [22 * 3600, 3600, "hour"], [26 * 86400, 86400, "day"],
+    [320 * 86400, 30 * 86400, "month"], [Infinity, 365 * 86400, "year"]];
+  for (const [below, size, unit] of steps) {
+    if (abs < below) return rtf.format(Math.sign(s) * Math.max(1, Math.round(abs / size)), unit);
+  }
+  return "";
+}
+
+// BROWSERS are matched in order: browsers built on Chromium or Safari name
+// those too, so the more specific token comes first.
+const BROWSERS = [
+  [/\bEdg(?:e|A|iOS)?\/(\d+)/, "Edge"],
+  [/\bOPR\/(\d+)/, "Opera"],
+  [/\bSamsungBrowser\/(\d+)/, "Samsung Internet"],
+  [/\b(?:Firefox|FxiOS)\/(\d+)/, "Firefox"],
+  [/\bHeadlessChrome\/(\d+)/, "Headless Chrome"],
+  [/\bCriOS\/(\d+)/, "Chrome"],
+  [/\bChromium\/(\d+)/, "Chromium"],
+  [/\bChrome\/(\d+)/, "Chrome"],
+  [/\bVersion\/(\d+)(?:\.\d+)*(?: Mobile\/\w+)? Safari\//, "Safari"],
+];
+const SYSTEMS = [
+  [/\bWindows\b/, "Windows"],
+  [/\biPhone\b/, "iPhone"],
+  [/\biPad\b/, "iPad"],
+  [/\bAndroid\b/, "Android"],
+  [/\bCrOS\b/, "ChromeOS"],
+  [/\bMac OS X\b|\bMacintosh\b/, "macOS"],
+  [/\bLinux\b|\bX11\b/, "Linux"],
+];
+
+// describeUserAgent names the browser and system of a User-Agent header for
+// people: "Chrome 126 on Windows", "Safari 17 on iPhone", "curl 8.5.0". An
+// unknown agent is named by its first product token (at most 40
+// characters); an empty one is "Unknown device".
+export function describeUserAgent(ua) {
+  const s = typeof ua === "string" ? ua.trim() : "";
+  if (s === "") return "Unknown device";
+  let browser = "";
+  for (const [re, name] of BROWSERS) {
+    const m = s.match(re);
+    if (m) {
+      const major = m.slice(1).find(Boolean);
+      browser = major ? `${name} ${major}` : name;
+      break;
+    }
+  }
+  const system = SYSTEMS.find(([re]) => re.test(s))?.[1] ?? "";
+  if (browser && system) return `${browser} on ${system}`;
+  if (browser) return browser;
+  if (!s.startsWith("Mozilla/")) {
+    const [product, version] = s.split(/\s/, 1)[0].split("/", 2);
+    const named = version ? `${product} ${version}` : product;
+    return named.length > 40 ? `${named.slice(0, 39)}…` : named;
+  }
+  return system ? `A browser on ${system}` : "Unknown browser";
+}
+
 // formatMoney renders an amount in an ISO currency; an unknown code falls
 // back to "12.50 XYZ".
 export function formatMoney(amount, currency, locale) {
