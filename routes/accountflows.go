@@ -16,6 +16,7 @@ import (
 
 	"github.com/convexgw/convexgw/accounts"
 	"github.com/convexgw/convexgw/auth"
+	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/mail"
 )
 
@@ -149,6 +150,15 @@ func weakPassword(field string, err error) error {
 		return Invalid(map[string]string{field: wp.Reason})
 	}
 	return err
+}
+
+// contractContext is the context of the accounts contract's calls for
+// request c: its request id, and no caller identity, so the internal
+// functions run with the deploy key alone even for a signed-in caller
+// (callContext would act as them).
+func contractContext(c echo.Context) context.Context {
+	ctx := c.Request().Context()
+	return convexclient.WithRequestID(ctx, RequestIDFrom(ctx))
 }
 
 // lifecycle returns the accounts contract's account-flow half, or nil.

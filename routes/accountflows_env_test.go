@@ -372,6 +372,18 @@ func (env *flowEnv) latestToken(to string, tpl mail.Template) string {
 	return u.Query().Get("token")
 }
 
+// checkDeployKey fails for a call of an internal function made with a
+// credential other than the bare deploy key (acting as the signed-in
+// caller): the accounts contract runs with the deploy key alone.
+func (env *flowEnv) checkDeployKey(t testing.TB) {
+	t.Helper()
+	for _, c := range env.dep.Calls() {
+		if c.Path != "users:authorizeInvitation" && c.Auth != convextest.AuthAdmin {
+			t.Errorf("%s called with %v, want the deploy key alone", c.Path, c.Auth)
+		}
+	}
+}
+
 // calls returns how many calls the deployment has answered.
 func (env *flowEnv) calls() int { return len(env.dep.Calls()) }
 

@@ -75,7 +75,7 @@ func (a *API) verifyEmail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := a.callContext(c)
+	ctx := contractContext(c)
 	if err := a.limit(ctx, PolicyVerifyEmailIP, auth.ClientKey(c.RealIP())); err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (a *API) mailingFlow(c echo.Context, ipPolicy, emailPolicy, task, message s
 	if err != nil {
 		return err
 	}
-	ctx := a.callContext(c)
+	ctx := contractContext(c)
 	if err := a.limit(ctx, ipPolicy, auth.ClientKey(c.RealIP())); err != nil {
 		return err
 	}

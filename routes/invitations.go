@@ -82,9 +82,10 @@ func (a *API) invite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := a.callContext(c) // the caller's identity: authorizeInvitation runs as them
+	ctx := contractContext(c) // the internal functions: the deploy key alone
 	rid := zap.String("request_id", RequestIDFrom(ctx))
-	if err := inviter.AuthorizeInvitation(ctx, accounts.Invitation{Email: in.Email, Role: in.Role}); err != nil {
+	// authorizeInvitation runs as the caller (callContext: their identity).
+	if err := inviter.AuthorizeInvitation(a.callContext(c), accounts.Invitation{Email: in.Email, Role: in.Role}); err != nil {
 		if errors.Is(err, accounts.ErrNotSupported) {
 			return errNotEnabled("Invitations")
 		}

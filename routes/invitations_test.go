@@ -88,4 +88,5 @@ func TestInvitations(t *testing.T) {
 	if r := accept(env.latestToken("later@test.dev", mail.Invitation), strongPassword); r.status != http.StatusOK {
 		t.Errorf("a fresh invitation: %d %s", r.status, r.body)
 	}
+	env.checkDeployKey(t)
 }

@@ -55,7 +55,7 @@ func (a *API) changePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := a.callContext(c)
+	ctx := contractContext(c)
 	ip := c.RealIP()
 	acct, err := a.reloadUser(ctx, *sess)
 	if err != nil {

@@ -61,6 +61,7 @@ func TestChangePassword(t *testing.T) {
 	}
 	env.browser().login("ann@test.dev", "right-pass-7h2q").wantErr(t, http.StatusUnauthorized, CodeInvalidCredentials, "")
 	env.browser().mustLogin("ann@test.dev", strongPassword)
+	env.checkDeployKey(t)
 }
 
 // TestChangePasswordLockout: wrong current passwords count toward the

@@ -99,7 +99,7 @@ func (a *API) setPasswordWithToken(c echo.Context, purpose auth.TokenPurpose) er
 	if err != nil {
 		return err
 	}
-	ctx := a.callContext(c)
+	ctx := contractContext(c)
 	if err := a.limit(ctx, PolicyResetPasswordIP, auth.ClientKey(c.RealIP())); err != nil {
 		return err
 	}

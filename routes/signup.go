@@ -76,7 +76,7 @@ func (a *API) signUp(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := a.callContext(c)
+	ctx := contractContext(c)
 	if err := a.limit(ctx, PolicySignUpIP, auth.ClientKey(c.RealIP())); err != nil {
 		return err
 	}
