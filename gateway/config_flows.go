@@ -126,9 +126,6 @@ func (c Config) validateFlows() []error {
 			bad(l.setting, "%s", ErrRateLimitSyntax)
 		}
 	}
-	if n := c.ChangePasswordLimitAccount.N; n > 0 && n <= c.LockoutMax {
-		bad("CHANGE_PASSWORD_LIMIT_ACCOUNT", "must allow more than LOCKOUT_MAX_FAILURES (%d) at once, or guesses end in the rate limit, never in the lock", c.LockoutMax)
-	}
 	if c.SignUpEnabled {
 		if offIsEmpty(c.AccountsCreateUser) == "" {
 			bad("SIGNUP_ENABLED", "needs ACCOUNTS_CREATE_USER")

@@ -79,9 +79,8 @@ func TestValidate(t *testing.T) {
 			[]string{"MAIL_FROM", "MAIL_LINK_BASE_URL"}},
 		{"account flows", func(c *Config) {
 			c.ResetTokenTTL, c.PasswordMinScore, c.SignUpLimitEmail = time.Second, 5, RateLimit{}
-			c.ChangePasswordLimitAccount = RateLimit{5, time.Minute}
 			c.AccountsAuthorizeInvitation = "not a path"
-		}, []string{"RESET_TOKEN_TTL", "PASSWORD_MIN_SCORE", "SIGNUP_LIMIT_EMAIL", "CHANGE_PASSWORD_LIMIT_ACCOUNT",
+		}, []string{"RESET_TOKEN_TTL", "PASSWORD_MIN_SCORE", "SIGNUP_LIMIT_EMAIL",
 			"ACCOUNTS_AUTHORIZE_INVITATION"}},
 		{"sign-up with verification needs mail", func(c *Config) { c.SignUpEnabled = true }, []string{"SIGNUP_ENABLED: with REQUIRE_EMAIL_VERIFICATION"}},
 		{"sign-up needs create user", func(c *Config) {

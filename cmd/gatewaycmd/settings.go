@@ -68,7 +68,7 @@ func settings(c *gateway.Config) []setting {
 		{"VERIFY_RESEND_LIMIT_IP", "verify-resend-limit-ip", "verification-link requests per client IP", (*rateLimitValue)(&c.VerifyResendLimitIP)},
 		{"VERIFY_RESEND_LIMIT_EMAIL", "verify-resend-limit-email", "verification-link requests per email address", (*rateLimitValue)(&c.VerifyResendLimitEmail)},
 		{"CHANGE_PASSWORD_LIMIT_IP", "change-password-limit-ip", "change-password attempts per client IP (wrong current passwords also count toward the login lockout)", (*rateLimitValue)(&c.ChangePasswordLimitIP)},
-		{"CHANGE_PASSWORD_LIMIT_ACCOUNT", "change-password-limit-account", "change-password attempts per account (N above LOCKOUT_MAX_FAILURES)", (*rateLimitValue)(&c.ChangePasswordLimitAccount)},
+		{"CHANGE_PASSWORD_LIMIT_ACCOUNT", "change-password-limit-account", "change-password attempts per account", (*rateLimitValue)(&c.ChangePasswordLimitAccount)},
 		{"INVITATION_LIMIT_USER", "invitation-limit-user", "invitations per inviting user", (*rateLimitValue)(&c.InvitationLimitUser)},
 		{"INVITATION_LIMIT_EMAIL", "invitation-limit-email", "invitations per invited address", (*rateLimitValue)(&c.InvitationLimitEmail)},
 		{"SMTP_URL", "smtp-url", "mail server: smtp://user:pass@host:587 (STARTTLS required), smtps://user:pass@host:465 (implicit TLS) or smtp://host:25?tls=none (no TLS, no credentials); empty: no email outside dev mode (secret)", (*secretValue)(&c.SMTPURL)},
