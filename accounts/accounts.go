@@ -18,6 +18,16 @@
 //	markEmailVerified  internal mutation {userId: Id} → null
 //	findById           internal query    {userId: string} → user | null
 //
+// Invitations need the app's say on who may invite whom: one public
+// function, called with the inviting user's identity (not the deploy key),
+// so the deployment checks the caller's role as it does for its own
+// functions, behind the interface Inviter:
+//
+//	authorizeInvitation  public query {email, role} → null
+//	                     (ConvexError {code: "FORBIDDEN"} for a caller who
+//	                     may not invite; {code: "INVALID", field: "role"}
+//	                     for a role the app does not have)
+//
 // The user document needs only _id, email and passwordHash; name, role,
 // isActive and emailVerified are optional (isActive absent means active,
 // emailVerified absent means verified: an account that predates
@@ -98,6 +108,26 @@ type Lifecycle interface {
 	// there is none (also for a string that is not an id of the users
 	// table).
 	FindByID(ctx context.Context, userID string) (*Account, error)
+}
+
+// Inviter is the app's say on invitations (accounts.Convex implements it).
+// Implementations are safe for concurrent use.
+type Inviter interface {
+	// AuthorizeInvitation returns nil when the caller, whose identity ctx
+	// carries (the gateway's routes.CallContext: never the bare deploy
+	// key), may invite inv.Email with inv.Role, else the reason: a
+	// Convex function error the routes map to a status (FORBIDDEN 403,
+	// INVALID 422 naming the field). ErrNotSupported when the
+	// implementation switched invitations off.
+	AuthorizeInvitation(ctx context.Context, inv Invitation) error
+}
+
+// Invitation is an account an administrator asks to create.
+type Invitation struct {
+	// Email is the invitee's address, trimmed and lower-cased.
+	Email string
+	// Role is the app's role name for the new account.
+	Role string
 }
 
 // NewUser is an account to create.

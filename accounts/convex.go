@@ -17,6 +17,9 @@ const (
 	DefaultCreateUser        = "auth:createUser"
 	DefaultMarkEmailVerified = "auth:markEmailVerified"
 	DefaultFindByID          = "auth:getUserById"
+	// DefaultAuthorizeInvitation is public (called as the inviting user),
+	// unlike the others.
+	DefaultAuthorizeInvitation = "users:authorizeInvitation"
 )
 
 // Functions names the Convex functions of the contract. FindByEmail is
@@ -31,13 +34,17 @@ type Functions struct {
 	CreateUser        string // internal mutation {email, name, role?, passwordHash?, emailVerified} → Id; "" = off
 	MarkEmailVerified string // internal mutation {userId} → null; "" = off
 	FindByID          string // internal query {userId} → user | null; "" = off
+	// AuthorizeInvitation is a public query {email, role} → null called
+	// with the inviting user's identity (Inviter); "" = off (no invitations).
+	AuthorizeInvitation string
 }
 
 // DefaultFunctions returns the default function names.
 func DefaultFunctions() Functions {
 	return Functions{FindByEmail: DefaultFindByEmail, RecordLogin: DefaultRecordLogin,
 		SetPasswordHash: DefaultSetPasswordHash, CreateUser: DefaultCreateUser,
-		MarkEmailVerified: DefaultMarkEmailVerified, FindByID: DefaultFindByID}
+		MarkEmailVerified: DefaultMarkEmailVerified, FindByID: DefaultFindByID,
+		AuthorizeInvitation: DefaultAuthorizeInvitation}
 }
 
 // Validate reports a missing lookup function or a malformed function path.
@@ -45,7 +52,7 @@ func (f Functions) Validate() error {
 	if f.FindByEmail == "" {
 		return fmt.Errorf("accounts: the user lookup function is required")
 	}
-	for _, p := range []string{f.FindByEmail, f.RecordLogin, f.SetPasswordHash, f.CreateUser, f.MarkEmailVerified, f.FindByID} {
+	for _, p := range []string{f.FindByEmail, f.RecordLogin, f.SetPasswordHash, f.CreateUser, f.MarkEmailVerified, f.FindByID, f.AuthorizeInvitation} {
 		if p != "" && !convexclient.ValidPath(p) {
 			return fmt.Errorf("accounts: %q is not a Convex function path (module:function)", p)
 		}
@@ -112,6 +119,12 @@ type CreateUserArgs struct {
 	EmailVerified bool   `json:"emailVerified"`
 }
 
+// InvitationArgs are the args of authorizeInvitation.
+type InvitationArgs struct {
+	Email string `json:"email"`
+	Role  string `json:"role"`
+}
+
 // UserIDArgs are the args of markEmailVerified and findById.
 type UserIDArgs struct {
 	UserID string `json:"userId"`
@@ -132,12 +145,16 @@ type Convex struct {
 	create       *convexclient.Mutation[CreateUserArgs, string]
 	markVerified *convexclient.Mutation[UserIDArgs, any]
 	findByID     *convexclient.Query[UserIDArgs, *UserDoc]
+	authorize    *convexclient.Query[InvitationArgs, any]
 }
 
-var _ Lifecycle = (*Convex)(nil)
+var (
+	_ Lifecycle = (*Convex)(nil)
+	_ Inviter   = (*Convex)(nil)
+)
 
 // NewConvex returns the Convex implementation calling fns through client.
-// It declares the functions, all Internal, in reg (which may be nil), so
+// It declares the functions, all Internal but AuthorizeInvitation, in reg (which may be nil), so
 // they are checked against the deployment's function spec with the app's
 // bindings. It panics when fns is invalid (see Functions.Validate): call
 // Validate first with configuration input.
@@ -167,6 +184,10 @@ func NewConvex(client *convexclient.Client, fns Functions, reg *convexclient.Reg
 	if fns.FindByID != "" {
 		q := convexclient.NewQuery[UserIDArgs, *UserDoc](reg, fns.FindByID, convexclient.Internal, convexclient.PartialResult())
 		c.findByID = &q
+	}
+	if fns.AuthorizeInvitation != "" {
+		q := convexclient.NewQuery[InvitationArgs, any](reg, fns.AuthorizeInvitation)
+		c.authorize = &q
 	}
 	return c
 }
@@ -244,6 +265,18 @@ func (c *Convex) FindByID(ctx context.Context, userID string) (*Account, error) 
 		return nil, fmt.Errorf("accounts: find by id: %w", err)
 	}
 	return u.account(), nil
+}
+
+// AuthorizeInvitation implements Inviter: the function runs as the caller
+// whose credential ctx carries.
+func (c *Convex) AuthorizeInvitation(ctx context.Context, inv Invitation) error {
+	if c.authorize == nil {
+		return ErrNotSupported
+	}
+	if _, err := c.authorize.Call(ctx, c.client, InvitationArgs{Email: inv.Email, Role: inv.Role}); err != nil {
+		return fmt.Errorf("accounts: authorize invitation: %w", err)
+	}
+	return nil
 }
 
 // redactArgs hides the backend's message of a function error from a call

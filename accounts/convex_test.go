@@ -167,6 +167,43 @@ func TestFindByEmailEmailVerified(t *testing.T) {
 	}
 }
 
+// TestAuthorizeInvitation: the function is public and runs as the caller
+// whose credential the context carries (never the bare deploy key), and
+// its ConvexError reaches the caller for the routes to map.
+func TestAuthorizeInvitation(t *testing.T) {
+	d := convextest.NewDeployment(convextest.Options{AdminKey: testKey})
+	d.Query("users:authorizeInvitation", func(_ context.Context, c *convextest.Call) (any, error) {
+		var a accounts.InvitationArgs
+		if err := c.Bind(&a); err != nil {
+			return nil, err
+		}
+		if c.Identity == nil || c.Identity.Subject != "u_admin" {
+			return nil, convextest.ConvexError(map[string]any{"code": "FORBIDDEN"})
+		}
+		return nil, nil
+	})
+	acc := fixture(t, d)
+	inv := accounts.Invitation{Email: "new@x.test", Role: "member"}
+	admin := convexclient.WithCredential(context.Background(), convexclient.ActingAs(convexclient.Identity{Issuer: "https://gw.test", Subject: "u_admin"}))
+	if err := acc.AuthorizeInvitation(admin, inv); err != nil {
+		t.Fatalf("admin: %v", err)
+	}
+	member := convexclient.WithCredential(context.Background(), convexclient.ActingAs(convexclient.Identity{Issuer: "https://gw.test", Subject: "u_member"}))
+	err := acc.AuthorizeInvitation(member, inv)
+	var fe *convexclient.FunctionError
+	if !errors.As(err, &fe) || !fe.IsConvexError() {
+		t.Fatalf("member: %v, want the function's ConvexError", err)
+	}
+	calls := d.Calls()
+	if len(calls) != 2 || string(calls[0].Args) != `{"email":"new@x.test","role":"member"}` || calls[0].Auth != convextest.AuthActing {
+		t.Fatalf("calls %+v", calls)
+	}
+	off := accounts.NewConvex(nil, accounts.Functions{FindByEmail: accounts.DefaultFindByEmail}, nil)
+	if err := off.AuthorizeInvitation(admin, inv); !errors.Is(err, accounts.ErrNotSupported) {
+		t.Errorf("switched off: %v", err)
+	}
+}
+
 func TestFunctionsRegisteredInternal(t *testing.T) {
 	reg := convexclient.NewRegistry()
 	accounts.NewConvex(nil, accounts.DefaultFunctions(), reg)
@@ -178,6 +215,7 @@ func TestFunctionsRegisteredInternal(t *testing.T) {
 		"auth:getUserByEmail": "Query internal", "auth:updateLastLogin": "Mutation internal",
 		"auth:updatePasswordHash": "Mutation internal", "auth:createUser": "Mutation internal",
 		"auth:markEmailVerified": "Mutation internal", "auth:getUserById": "Query internal",
+		"users:authorizeInvitation": "Query public", // runs as the inviting user
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("bindings %v\nwant %v", got, want)
@@ -193,6 +231,7 @@ func TestValidateNewPaths(t *testing.T) {
 		{accounts.Functions{FindByEmail: "auth:getUserByEmail"}, true},
 		{accounts.Functions{FindByEmail: "auth:getUserByEmail", CreateUser: "not a path"}, false},
 		{accounts.Functions{FindByEmail: "auth:getUserByEmail", FindByID: "a b:c"}, false},
+		{accounts.Functions{FindByEmail: "auth:getUserByEmail", AuthorizeInvitation: "users:a b"}, false},
 		{accounts.Functions{CreateUser: "auth:createUser"}, false},
 	} {
 		if err := tc.fns.Validate(); (err == nil) != tc.ok {

@@ -155,6 +155,47 @@ func (a *AccountTokens) Issue(ctx context.Context, purpose TokenPurpose, userID,
 	return LinkToken{v: sel + "." + ver}, exp, nil
 }
 
+// Restore puts back a token Consume took, with the grant Consume returned
+// for it: the same link works again, until its original expiry. It is for
+// a flow that consumed a token and then could not finish (the new password
+// was refused, the backend failed), so the user can try again with the
+// link rather than ask for a new one. Restoring a grant that has expired
+// does nothing. Errors: ErrAccountToken for a token that is not well
+// formed or a grant without a user id; an error matching ErrStore.
+func (a *AccountTokens) Restore(ctx context.Context, token string, g TokenGrant) error {
+	sel, ver, ok := splitToken(token)
+	if !ok || g.UserID == "" || a.TTL(g.Purpose) == 0 {
+		return ErrAccountToken
+	}
+	now := a.cfg.Now()
+	if !g.ExpiresAt.After(now) {
+		return nil
+	}
+	sum := sha256.Sum256([]byte(ver))
+	rec, err := json.Marshal(tokenRecord{UserID: g.UserID, Data: g.Data, Hash: sum[:], Exp: g.ExpiresAt.UnixMicro()})
+	if err != nil {
+		return fmt.Errorf("auth: encoding account token: %w", err)
+	}
+	if err := a.cfg.Store.PutValue(ctx, tokenKey(g.Purpose, sel), rec, now, g.ExpiresAt); err != nil {
+		return fmt.Errorf("auth: restoring account token: %w", err)
+	}
+	return nil
+}
+
+// splitToken splits a token into its selector and verifier, checking
+// their lengths and the selector's encoding.
+func splitToken(token string) (sel, ver string, ok bool) {
+	sel, ver, ok = strings.Cut(token, ".")
+	if !ok || len(sel) != base64.RawURLEncoding.EncodedLen(selectorBytes) ||
+		len(ver) != base64.RawURLEncoding.EncodedLen(verifierBytes) {
+		return "", "", false
+	}
+	if _, err := base64.RawURLEncoding.DecodeString(sel); err != nil {
+		return "", "", false
+	}
+	return sel, ver, true
+}
+
 func tokenKey(purpose TokenPurpose, selector string) string {
 	return "otk:" + string(purpose) + ":" + selector
 }
@@ -166,12 +207,8 @@ func tokenKey(purpose TokenPurpose, selector string) string {
 // does not match is used up as well: only someone holding the whole
 // token's selector can cause that.
 func (a *AccountTokens) Consume(ctx context.Context, purpose TokenPurpose, token string) (TokenGrant, error) {
-	sel, ver, ok := strings.Cut(token, ".")
-	if !ok || a.TTL(purpose) == 0 || len(sel) != base64.RawURLEncoding.EncodedLen(selectorBytes) ||
-		len(ver) != base64.RawURLEncoding.EncodedLen(verifierBytes) {
-		return TokenGrant{}, ErrAccountToken
-	}
-	if _, err := base64.RawURLEncoding.DecodeString(sel); err != nil {
+	sel, ver, ok := splitToken(token)
+	if !ok || a.TTL(purpose) == 0 {
 		return TokenGrant{}, ErrAccountToken
 	}
 	v, found, err := a.cfg.Store.TakeValue(ctx, tokenKey(purpose, sel), a.cfg.Now())

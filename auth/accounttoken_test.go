@@ -92,6 +92,63 @@ func TestAccountTokens(t *testing.T) {
 				t.Fatalf("token after a wrong verifier = %v, want used up", err)
 			}
 		})
+		t.Run("Restore", func(t *testing.T) {
+			a, clk, _ := newTokens(t)
+			tok, exp, _ := a.Issue(bg, PurposeResetPassword, "u1", "ada@demo.test")
+			g, err := a.Consume(bg, PurposeResetPassword, tok.Reveal())
+			if err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(30 * time.Minute)
+			if err := a.Restore(bg, tok.Reveal(), g); err != nil {
+				t.Fatal(err)
+			}
+			again, err := a.Consume(bg, PurposeResetPassword, tok.Reveal())
+			if err != nil || again != g || !again.ExpiresAt.Equal(exp) {
+				t.Fatalf("after Restore: %+v %v, want %+v (the original expiry)", again, err, g)
+			}
+			if _, err := a.Consume(bg, PurposeResetPassword, tok.Reveal()); !errors.Is(err, ErrAccountToken) {
+				t.Fatalf("restored token used twice: %v", err)
+			}
+			// Restored, it still expires when it was issued to.
+			if err := a.Restore(bg, tok.Reveal(), g); err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(30 * time.Minute)
+			if _, err := a.Consume(bg, PurposeResetPassword, tok.Reveal()); !errors.Is(err, ErrAccountToken) {
+				t.Fatalf("restored token past its expiry: %v", err)
+			}
+			if err := a.Restore(bg, tok.Reveal(), g); err != nil { // expired: nothing to put back
+				t.Fatal(err)
+			}
+			if _, err := a.Consume(bg, PurposeResetPassword, tok.Reveal()); !errors.Is(err, ErrAccountToken) {
+				t.Fatalf("expired grant restored: %v", err)
+			}
+			// Restoring under another verifier does not make a valid token.
+			tok2, _, _ := a.Issue(bg, PurposeResetPassword, "u1", "")
+			g2, _ := a.Consume(bg, PurposeResetPassword, tok2.Reveal())
+			other, _, _ := a.Issue(bg, PurposeResetPassword, "u2", "")
+			sel, _, _ := strings.Cut(tok2.Reveal(), ".")
+			_, ver, _ := strings.Cut(other.Reveal(), ".")
+			if err := a.Restore(bg, sel+"."+ver, g2); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Consume(bg, PurposeResetPassword, tok2.Reveal()); !errors.Is(err, ErrAccountToken) {
+				t.Fatalf("token restored under a different verifier still works: %v", err)
+			}
+			for name, bad := range map[string]struct {
+				tok string
+				g   TokenGrant
+			}{
+				"malformed":       {"x.y", g},
+				"no user":         {tok.Reveal(), TokenGrant{Purpose: PurposeResetPassword, ExpiresAt: exp}},
+				"unknown purpose": {tok.Reveal(), TokenGrant{Purpose: "other", UserID: "u1", ExpiresAt: exp}},
+			} {
+				if err := a.Restore(bg, bad.tok, bad.g); !errors.Is(err, ErrAccountToken) {
+					t.Errorf("%s: Restore = %v", name, err)
+				}
+			}
+		})
 		t.Run("ConcurrentConsume", func(t *testing.T) {
 			a, _, _ := newTokens(t)
 			tok, _, _ := a.Issue(bg, PurposeInvitation, "u1", "")

@@ -78,6 +78,43 @@ type Config struct {
 	AccountsCreateUser        string `json:"accountsCreateUser"`
 	AccountsMarkEmailVerified string `json:"accountsMarkEmailVerified"`
 	AccountsFindByID          string `json:"accountsFindById"`
+	// AccountsAuthorizeInvitation is the public query {email, role} → null
+	// the gateway calls as the inviting user, so Convex decides who may
+	// invite whom (accounts.Inviter); empty or "off": no invitations.
+	AccountsAuthorizeInvitation string `json:"accountsAuthorizeInvitation"`
+
+	// The account flows (routes.AccountFlows; see config_flows.go).
+	// SignUpEnabled switches POST /api/auth/sign-up on (off by default:
+	// admin panels invite). RequireEmailVerification: sign-up answers the
+	// same 202 for any email and mails a link, and an unverified account
+	// cannot sign in (403 email_unverified once its password is verified).
+	// RevokeSessionsOnReset ends every session of a user whose password
+	// is reset through an emailed link.
+	SignUpEnabled            bool `json:"signUpEnabled"`
+	RequireEmailVerification bool `json:"requireEmailVerification"`
+	RevokeSessionsOnReset    bool `json:"revokeSessionsOnReset"`
+	// How long the emailed links work (each once).
+	ResetTokenTTL  time.Duration `json:"resetTokenTtl"`
+	VerifyTokenTTL time.Duration `json:"verifyTokenTtl"`
+	InviteTokenTTL time.Duration `json:"inviteTokenTtl"`
+	// PasswordMinScore is the zxcvbn score (0–4) every new password needs;
+	// 0 accepts any password of 8 characters or more.
+	PasswordMinScore int `json:"passwordMinScore"`
+	// The account flows' rate limits: n requests per period, in one burst
+	// of n, per client IP, per email address, per account or per inviting
+	// user (routes.Policy*).
+	SignUpLimitIP              RateLimit `json:"signUpLimitIp"`
+	SignUpLimitEmail           RateLimit `json:"signUpLimitEmail"`
+	ForgotPasswordLimitIP      RateLimit `json:"forgotPasswordLimitIp"`
+	ForgotPasswordLimitEmail   RateLimit `json:"forgotPasswordLimitEmail"`
+	ResetPasswordLimitIP       RateLimit `json:"resetPasswordLimitIp"`
+	VerifyEmailLimitIP         RateLimit `json:"verifyEmailLimitIp"`
+	VerifyResendLimitIP        RateLimit `json:"verifyResendLimitIp"`
+	VerifyResendLimitEmail     RateLimit `json:"verifyResendLimitEmail"`
+	ChangePasswordLimitIP      RateLimit `json:"changePasswordLimitIp"`
+	ChangePasswordLimitAccount RateLimit `json:"changePasswordLimitAccount"`
+	InvitationLimitUser        RateLimit `json:"invitationLimitUser"`
+	InvitationLimitEmail       RateLimit `json:"invitationLimitEmail"`
 
 	// Email (package mail). SMTPURL is smtp://user:pass@host:587 (STARTTLS
 	// required), smtps://user:pass@host:465 (implicit TLS), or with
@@ -174,7 +211,8 @@ type Config struct {
 	// "secrets" (identical or low-entropy SESSION_SECRET / CSRF_SECRET),
 	// "proxies" (a TRUSTED_PROXIES range covering every address),
 	// "bcrypt-cost" (BCRYPT_COST below 10), "lockout" (LOCKOUT_MAX_FAILURES
-	// above 100), "dev-listen" (dev mode on a non-loopback LISTEN_ADDR).
+	// above 100), "dev-listen" (dev mode on a non-loopback LISTEN_ADDR),
+	// "password-score" (PASSWORD_MIN_SCORE below 3).
 	AllowInsecure []string `json:"allowInsecure"`
 
 	LogLevel  string `json:"logLevel"`  // debug, info, warn, error
@@ -185,60 +223,79 @@ type Config struct {
 // place defaults live.
 func Defaults() Config {
 	return Config{
-		ConvexTimeout:             convexclient.DefaultTimeout,
-		ConvexActionTimeout:       convexclient.DefaultActionTimeout,
-		BreakerFailureRatio:       convexclient.DefaultFailureRatio,
-		BreakerMinRequests:        convexclient.DefaultMinRequests,
-		BreakerWindow:             convexclient.DefaultBreakerWindow,
-		BreakerOpenTimeout:        convexclient.DefaultOpenTimeout,
-		ConvexMaxQueries:          convexclient.DefaultQueryLimit,
-		ConvexMaxMutations:        convexclient.DefaultMutationLimit,
-		ConvexMaxActions:          convexclient.DefaultActionLimit,
-		ConvexMaxBackground:       convexclient.DefaultBackgroundLimit,
-		ConvexSlotWait:            convexclient.DefaultMaxWait,
-		AccountsFindByEmail:       accounts.DefaultFindByEmail,
-		AccountsRecordLogin:       accounts.DefaultRecordLogin,
-		AccountsSetPasswordHash:   accounts.DefaultSetPasswordHash,
-		AccountsCreateUser:        accounts.DefaultCreateUser,
-		AccountsMarkEmailVerified: accounts.DefaultMarkEmailVerified,
-		AccountsFindByID:          accounts.DefaultFindByID,
-		IdentityMode:              IdentityJWT,
-		ListenAddr:                ":8080",
-		AdminAddr:                 "127.0.0.1:9090",
-		PublicURL:                 "http://localhost:8080",
-		ProtectedPrefixes:         []string{"/dashboard"},
-		SessionTTL:                7 * 24 * time.Hour,
-		SessionRefreshAfter:       24 * time.Hour,
-		SessionMaxAge:             30 * 24 * time.Hour,
-		SecureCookies:             true,
-		ConvexTokenTTL:            10 * time.Minute,
-		BcryptCost:                12,
-		BcryptWorkers:             runtime.NumCPU(),
-		BcryptMaxWait:             2 * time.Second,
-		LockoutMax:                5,
-		LockoutWindow:             15 * time.Minute,
-		LockoutFor:                15 * time.Minute,
-		LoginRate:                 20,
-		LoginBurst:                10,
-		LoginAccountRate:          10,
-		LoginAccountBurst:         10,
-		MemoryStoreMaxSessions:    100000,
-		APIRate:                   50,
-		APIBurst:                  100,
-		BodyLimitBytes:            1 << 20,
-		ReadHeaderTimeout:         5 * time.Second,
-		ReadTimeout:               15 * time.Second,
-		WriteTimeout:              30 * time.Second,
-		IdleTimeout:               2 * time.Minute,
-		ShutdownTimeout:           15 * time.Second,
-		SecondaryWorkers:          DefaultSecondaryWorkers,
-		SecondaryQueue:            DefaultSecondaryQueue,
-		SecondaryTimeout:          DefaultSecondaryTimeout,
-		SecondaryMaxAge:           DefaultSecondaryMaxAge,
-		SecondaryMaxBackoff:       DefaultSecondaryMaxBackoff,
-		SecondaryClaimIdle:        DefaultSecondaryClaimIdle,
-		LogLevel:                  "info",
-		LogFormat:                 "json",
+		ConvexTimeout:               convexclient.DefaultTimeout,
+		ConvexActionTimeout:         convexclient.DefaultActionTimeout,
+		BreakerFailureRatio:         convexclient.DefaultFailureRatio,
+		BreakerMinRequests:          convexclient.DefaultMinRequests,
+		BreakerWindow:               convexclient.DefaultBreakerWindow,
+		BreakerOpenTimeout:          convexclient.DefaultOpenTimeout,
+		ConvexMaxQueries:            convexclient.DefaultQueryLimit,
+		ConvexMaxMutations:          convexclient.DefaultMutationLimit,
+		ConvexMaxActions:            convexclient.DefaultActionLimit,
+		ConvexMaxBackground:         convexclient.DefaultBackgroundLimit,
+		ConvexSlotWait:              convexclient.DefaultMaxWait,
+		AccountsFindByEmail:         accounts.DefaultFindByEmail,
+		AccountsRecordLogin:         accounts.DefaultRecordLogin,
+		AccountsSetPasswordHash:     accounts.DefaultSetPasswordHash,
+		AccountsCreateUser:          accounts.DefaultCreateUser,
+		AccountsMarkEmailVerified:   accounts.DefaultMarkEmailVerified,
+		AccountsFindByID:            accounts.DefaultFindByID,
+		AccountsAuthorizeInvitation: accounts.DefaultAuthorizeInvitation,
+		RequireEmailVerification:    true,
+		RevokeSessionsOnReset:       true,
+		ResetTokenTTL:               time.Hour,
+		VerifyTokenTTL:              24 * time.Hour,
+		InviteTokenTTL:              7 * 24 * time.Hour,
+		PasswordMinScore:            3,
+		SignUpLimitIP:               RateLimit{10, time.Hour},
+		SignUpLimitEmail:            RateLimit{3, time.Hour},
+		ForgotPasswordLimitIP:       RateLimit{10, time.Hour},
+		ForgotPasswordLimitEmail:    RateLimit{3, time.Hour},
+		ResetPasswordLimitIP:        RateLimit{10, 15 * time.Minute},
+		VerifyEmailLimitIP:          RateLimit{10, 15 * time.Minute},
+		VerifyResendLimitIP:         RateLimit{10, time.Hour},
+		VerifyResendLimitEmail:      RateLimit{3, time.Hour},
+		ChangePasswordLimitIP:       RateLimit{10, 15 * time.Minute},
+		ChangePasswordLimitAccount:  RateLimit{10, 15 * time.Minute},
+		InvitationLimitUser:         RateLimit{50, time.Hour},
+		InvitationLimitEmail:        RateLimit{3, time.Hour},
+		IdentityMode:                IdentityJWT,
+		ListenAddr:                  ":8080",
+		AdminAddr:                   "127.0.0.1:9090",
+		PublicURL:                   "http://localhost:8080",
+		ProtectedPrefixes:           []string{"/dashboard"},
+		SessionTTL:                  7 * 24 * time.Hour,
+		SessionRefreshAfter:         24 * time.Hour,
+		SessionMaxAge:               30 * 24 * time.Hour,
+		SecureCookies:               true,
+		ConvexTokenTTL:              10 * time.Minute,
+		BcryptCost:                  12,
+		BcryptWorkers:               runtime.NumCPU(),
+		BcryptMaxWait:               2 * time.Second,
+		LockoutMax:                  5,
+		LockoutWindow:               15 * time.Minute,
+		LockoutFor:                  15 * time.Minute,
+		LoginRate:                   20,
+		LoginBurst:                  10,
+		LoginAccountRate:            10,
+		LoginAccountBurst:           10,
+		MemoryStoreMaxSessions:      100000,
+		APIRate:                     50,
+		APIBurst:                    100,
+		BodyLimitBytes:              1 << 20,
+		ReadHeaderTimeout:           5 * time.Second,
+		ReadTimeout:                 15 * time.Second,
+		WriteTimeout:                30 * time.Second,
+		IdleTimeout:                 2 * time.Minute,
+		ShutdownTimeout:             15 * time.Second,
+		SecondaryWorkers:            DefaultSecondaryWorkers,
+		SecondaryQueue:              DefaultSecondaryQueue,
+		SecondaryTimeout:            DefaultSecondaryTimeout,
+		SecondaryMaxAge:             DefaultSecondaryMaxAge,
+		SecondaryMaxBackoff:         DefaultSecondaryMaxBackoff,
+		SecondaryClaimIdle:          DefaultSecondaryClaimIdle,
+		LogLevel:                    "info",
+		LogFormat:                   "json",
 	}
 }
 
@@ -265,12 +322,14 @@ func (c Config) Validate() error {
 		{"ACCOUNTS_CREATE_USER", offIsEmpty(c.AccountsCreateUser)},
 		{"ACCOUNTS_MARK_EMAIL_VERIFIED", offIsEmpty(c.AccountsMarkEmailVerified)},
 		{"ACCOUNTS_FIND_BY_ID", offIsEmpty(c.AccountsFindByID)},
+		{"ACCOUNTS_AUTHORIZE_INVITATION", offIsEmpty(c.AccountsAuthorizeInvitation)},
 	} {
 		if f.path != "" && !convexclient.ValidPath(f.path) {
 			bad(f.setting, "%q is not a Convex function path (module:function)", f.path)
 		}
 	}
 	errs = append(errs, c.validateMail()...)
+	errs = append(errs, c.validateFlows()...)
 	if _, err := routes.NewExposure(c.PassthroughExpose, nil); err != nil {
 		bad("PASSTHROUGH_EXPOSE", "%v", err)
 	} else if len(c.PassthroughExpose) > 0 && c.IdentityMode == IdentityAdmin && c.FunctionSpecFile == "" {
@@ -431,6 +490,8 @@ const (
 	InsecureBcryptCost = "bcrypt-cost"
 	InsecureLockout    = "lockout"
 	InsecureDevListen  = "dev-listen"
+	// InsecurePasswordScore waives the refusal of PASSWORD_MIN_SCORE below 3.
+	InsecurePasswordScore = "password-score"
 )
 
 // productionGuards refuses, outside dev, the settings that are unsafe in
@@ -441,10 +502,10 @@ func (c Config) productionGuards() []error {
 	var errs []error
 	for _, a := range c.AllowInsecure {
 		switch a {
-		case InsecureCookies, InsecureSecrets, InsecureProxies, InsecureBcryptCost, InsecureLockout, InsecureDevListen:
+		case InsecureCookies, InsecureSecrets, InsecureProxies, InsecureBcryptCost, InsecureLockout, InsecureDevListen, InsecurePasswordScore:
 			allowed[a] = true
 		default:
-			errs = append(errs, fmt.Errorf("ALLOW_INSECURE: unknown guard %q (cookies, secrets, proxies, bcrypt-cost, lockout, dev-listen)", a))
+			errs = append(errs, fmt.Errorf("ALLOW_INSECURE: unknown guard %q (cookies, secrets, proxies, bcrypt-cost, lockout, dev-listen, password-score)", a))
 		}
 	}
 	refuse := func(guard, setting, format string, args ...any) {
@@ -485,6 +546,9 @@ func (c Config) productionGuards() []error {
 	}
 	if c.LockoutMax > 100 {
 		refuse(InsecureLockout, "LOCKOUT_MAX_FAILURES", "%d guesses per window is no lockout", c.LockoutMax)
+	}
+	if c.PasswordMinScore >= 0 && c.PasswordMinScore < 3 {
+		refuse(InsecurePasswordScore, "PASSWORD_MIN_SCORE", "%d accepts common or easily guessed passwords", c.PasswordMinScore)
 	}
 	return errs
 }
@@ -553,7 +617,8 @@ func (c Config) resilience() (convexclient.BreakerSettings, convexclient.LimitSe
 func (c Config) accountFunctions() accounts.Functions {
 	return accounts.Functions{FindByEmail: c.AccountsFindByEmail, RecordLogin: offIsEmpty(c.AccountsRecordLogin),
 		SetPasswordHash: offIsEmpty(c.AccountsSetPasswordHash), CreateUser: offIsEmpty(c.AccountsCreateUser),
-		MarkEmailVerified: offIsEmpty(c.AccountsMarkEmailVerified), FindByID: offIsEmpty(c.AccountsFindByID)}
+		MarkEmailVerified: offIsEmpty(c.AccountsMarkEmailVerified), FindByID: offIsEmpty(c.AccountsFindByID),
+		AuthorizeInvitation: offIsEmpty(c.AccountsAuthorizeInvitation)}
 }
 
 func offIsEmpty(s string) string {

@@ -2,13 +2,17 @@ package gateway
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/convexgw/convexgw/routes"
 )
 
 // validConfig is a production-shaped config that passes Validate.
@@ -73,6 +77,22 @@ func TestValidate(t *testing.T) {
 		}, []string{"SMTP_URL"}},
 		{"bad from and link base", func(c *Config) { c.MailFrom, c.MailLinkBaseURL = "nobody", "app.example.com/x" },
 			[]string{"MAIL_FROM", "MAIL_LINK_BASE_URL"}},
+		{"account flows", func(c *Config) {
+			c.ResetTokenTTL, c.PasswordMinScore, c.SignUpLimitEmail = time.Second, 5, RateLimit{}
+			c.AccountsAuthorizeInvitation = "not a path"
+		}, []string{"RESET_TOKEN_TTL", "PASSWORD_MIN_SCORE", "SIGNUP_LIMIT_EMAIL",
+			"ACCOUNTS_AUTHORIZE_INVITATION"}},
+		{"sign-up with verification needs mail", func(c *Config) { c.SignUpEnabled = true }, []string{"SIGNUP_ENABLED: with REQUIRE_EMAIL_VERIFICATION"}},
+		{"sign-up needs create user", func(c *Config) {
+			c.SignUpEnabled, c.RequireEmailVerification, c.AccountsCreateUser = true, false, "off"
+		}, []string{"SIGNUP_ENABLED: needs ACCOUNTS_CREATE_USER"}},
+		{"sign-up with mail", func(c *Config) {
+			c.SignUpEnabled, c.SMTPURL, c.MailFrom = true, "smtps://user:hunter2@mail.example.com", "a@b.test"
+		}, nil},
+		{"weak password score refused", func(c *Config) { c.PasswordMinScore = 2 }, []string{"PASSWORD_MIN_SCORE", "password-score"}},
+		{"weak password score waived", func(c *Config) {
+			c.PasswordMinScore, c.AllowInsecure = 0, []string{InsecurePasswordScore}
+		}, nil},
 		{"every problem at once", func(c *Config) {
 			c.ReadTimeout, c.WriteTimeout, c.SecondaryWorkers, c.BodyLimitBytes = 0, -1, 0, 10
 		}, []string{"READ_TIMEOUT", "WRITE_TIMEOUT", "SECONDARY_WORKERS", "BODY_LIMIT"}},
@@ -150,6 +170,66 @@ func TestParseIPRange(t *testing.T) {
 	for _, in := range []string{"", "10.0.0", "x/8", "10.0.0.0/99"} {
 		if _, err := ParseIPRange(in); err == nil {
 			t.Errorf("ParseIPRange(%q) succeeded", in)
+		}
+	}
+}
+
+func TestParseRateLimit(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want RateLimit
+		out  string
+	}{
+		{"3/1h", RateLimit{3, time.Hour}, "3/1h"},
+		{" 10 / 15m ", RateLimit{10, 15 * time.Minute}, "10/15m"},
+		{"5/30s", RateLimit{5, 30 * time.Second}, "5/30s"},
+		{"1/1h30m", RateLimit{1, 90 * time.Minute}, "1/1h30m"},
+		{"2/500ms", RateLimit{2, 500 * time.Millisecond}, "2/500ms"},
+	} {
+		got, err := ParseRateLimit(tc.in)
+		if err != nil || got != tc.want || got.String() != tc.out {
+			t.Errorf("ParseRateLimit(%q) = %v (%s), %v", tc.in, got, got, err)
+		}
+		if again, err := ParseRateLimit(got.String()); err != nil || again != got {
+			t.Errorf("%s does not round-trip: %v %v", got, again, err)
+		}
+	}
+	for _, in := range []string{"", "3", "0/1h", "-1/1h", "3/0s", "3/-1h", "x/1h", "3/soon", "3/1h/2"} {
+		if _, err := ParseRateLimit(in); !errors.Is(err, ErrRateLimitSyntax) {
+			t.Errorf("ParseRateLimit(%q) = %v", in, err)
+		}
+	}
+}
+
+func FuzzParseRateLimit(f *testing.F) {
+	for _, s := range []string{"3/1h", "10/15m", "0/1h", "3/", "/1h", "1/1ns"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRateLimit(s)
+		if err != nil {
+			return
+		}
+		if r.N < 1 || r.Per <= 0 {
+			t.Fatalf("%q parsed to %v", s, r)
+		}
+		if again, err := ParseRateLimit(r.String()); err != nil || again != r {
+			t.Fatalf("%q: %v does not round-trip (%v, %v)", s, r, again, err)
+		}
+	})
+}
+
+// TestDefaultFlowLimitsMatchRoutes: the settings' defaults are the routes'
+// documented default policies.
+func TestDefaultFlowLimitsMatchRoutes(t *testing.T) {
+	got, want := Defaults().flowPolicies(), routes.DefaultFlowPolicies()
+	if len(got) != len(want) {
+		t.Fatalf("%d policies, routes has %d", len(got), len(want))
+	}
+	for name, p := range want {
+		g := got[name]
+		if g.Burst != p.Burst || math.Abs(g.Rate-p.Rate) > 1e-12 {
+			t.Errorf("%s: %+v, routes default %+v", name, g, p)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -100,10 +101,8 @@ func newFakeBackendOpts(t *testing.T, opts convextest.Options, users ...testUser
 		}
 		fb.mu.Lock()
 		defer fb.mu.Unlock()
-		for _, u := range fb.users {
-			if u["_id"] == args.UserID {
-				return u, nil
-			}
+		if u := fb.byID(args.UserID); u != nil {
+			return u, nil
 		}
 		return nil, nil
 	}, convextest.Internal())
@@ -129,12 +128,81 @@ func newFakeBackendOpts(t *testing.T, opts convextest.Options, users ...testUser
 		}
 		fb.mu.Lock()
 		fb.rehashed[args.UserID] = args.PasswordHash
+		if u := fb.byID(args.UserID); u != nil {
+			u["passwordHash"] = args.PasswordHash
+		}
 		fb.mu.Unlock()
 		return nil, nil
 	}, convextest.Internal())
+	fb.accountFlowFunctions(d)
 	fb.Server = convextest.NewServer(d)
 	t.Cleanup(fb.Close)
 	return fb
+}
+
+// byID returns the user document with the id (fb.mu held).
+func (fb *fakeBackend) byID(id string) map[string]any {
+	for _, u := range fb.users {
+		if u["_id"] == id {
+			return u
+		}
+	}
+	return nil
+}
+
+// accountFlowFunctions adds the account flows' functions: createUser
+// (EMAIL_TAKEN for a known email), markEmailVerified and
+// users:authorizeInvitation (admins may invite, as the caller).
+func (fb *fakeBackend) accountFlowFunctions(d *convextest.Deployment) {
+	d.Mutation("auth:createUser", func(_ context.Context, c *convextest.Call) (any, error) {
+		var a map[string]any
+		if err := c.Bind(&a); err != nil {
+			return nil, err
+		}
+		fb.mu.Lock()
+		defer fb.mu.Unlock()
+		email, _ := a["email"].(string)
+		if _, ok := fb.users[email]; ok {
+			return nil, convextest.ConvexError(map[string]any{"code": "EMAIL_TAKEN"})
+		}
+		id := fmt.Sprintf("u_created%d", len(fb.users))
+		doc := map[string]any{"_id": id, "_creationTime": 2.0, "email": email, "name": a["name"], "role": "member",
+			"isActive": true, "emailVerified": a["emailVerified"]}
+		for _, k := range []string{"role", "passwordHash"} {
+			if v, ok := a[k]; ok {
+				doc[k] = v
+			}
+		}
+		fb.users[email] = doc
+		return id, nil
+	}, convextest.Internal())
+	d.Mutation("auth:markEmailVerified", func(_ context.Context, c *convextest.Call) (any, error) {
+		var a struct {
+			UserID string `json:"userId"`
+		}
+		if err := c.Bind(&a); err != nil {
+			return nil, err
+		}
+		fb.mu.Lock()
+		defer fb.mu.Unlock()
+		u := fb.byID(a.UserID)
+		if u == nil {
+			return nil, convextest.ConvexError(map[string]any{"code": "NOT_FOUND"})
+		}
+		u["emailVerified"] = true
+		return nil, nil
+	}, convextest.Internal())
+	d.Query("users:authorizeInvitation", func(_ context.Context, c *convextest.Call) (any, error) {
+		if c.Identity == nil {
+			return nil, convextest.ConvexError(map[string]any{"code": "UNAUTHENTICATED"})
+		}
+		fb.mu.Lock()
+		defer fb.mu.Unlock()
+		if u := fb.byID(c.Identity.Subject); u == nil || u["role"] != "admin" {
+			return nil, convextest.ConvexError(map[string]any{"code": "FORBIDDEN"})
+		}
+		return nil, nil
+	})
 }
 
 var demoUsers = []testUser{

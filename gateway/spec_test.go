@@ -35,12 +35,20 @@ func messagesSpec() map[string]string {
 		"users.js:byEmail": "Query internal", "auth.js:updateLastLogin": "Mutation internal",
 		"auth.js:updatePasswordHash": "Mutation internal", "auth.js:createUser": "Mutation internal",
 		"auth.js:markEmailVerified": "Mutation internal", "auth.js:getUserById": "Query internal",
+		"invites.js:authorize": "Query public", // run as the inviting user
 	}
 }
 
+// specConfig is testConfig with the contract's names of messagesSpec.
+func specConfig() Config {
+	cfg := testConfig("")
+	cfg.AccountsFindByEmail, cfg.AccountsAuthorizeInvitation = "users:byEmail", "invites:authorize"
+	return cfg
+}
+
 // TestFunctionSpecCheckCoversAccountFlows: the account flows' functions
-// (ACCOUNTS_CREATE_USER, ACCOUNTS_MARK_EMAIL_VERIFIED, ACCOUNTS_FIND_BY_ID)
-// are checked like the login contract's: missing or of the wrong kind or
+// (ACCOUNTS_CREATE_USER, ACCOUNTS_MARK_EMAIL_VERIFIED, ACCOUNTS_FIND_BY_ID,
+// ACCOUNTS_AUTHORIZE_INVITATION: public) are checked like the login contract's: missing or of the wrong kind or
 // visibility stops a strict gateway, naming the function; "off" leaves
 // one out of the check.
 func TestFunctionSpecCheckCoversAccountFlows(t *testing.T) {
@@ -60,16 +68,17 @@ func TestFunctionSpecCheckCoversAccountFlows(t *testing.T) {
 			s["users.js:byId"] = "Query internal"
 			c.AccountsFindByID = "users:byId"
 		}, ""},
+		{"authorizeInvitation internal", func(s map[string]string, _ *Config) { s["invites.js:authorize"] = "Query internal" },
+			"invites:authorize: visibility mismatch"},
 		{"switched off", func(s map[string]string, c *Config) {
-			for _, f := range []string{"auth.js:createUser", "auth.js:markEmailVerified", "auth.js:getUserById"} {
+			for _, f := range []string{"auth.js:createUser", "auth.js:markEmailVerified", "auth.js:getUserById", "invites.js:authorize"} {
 				delete(s, f)
 			}
-			c.AccountsCreateUser, c.AccountsMarkEmailVerified, c.AccountsFindByID = "off", "", "off"
+			c.AccountsCreateUser, c.AccountsMarkEmailVerified, c.AccountsFindByID, c.AccountsAuthorizeInvitation = "off", "", "off", "off"
 		}, ""},
 	} {
 		spec := messagesSpec()
-		cfg := testConfig("")
-		cfg.AccountsFindByEmail = "users:byEmail"
+		cfg := specConfig()
 		tt.edit(spec, &cfg)
 		cfg.FunctionSpecFile, cfg.FunctionSpecStrict = writeSpecFile(t, spec), true
 		g, err := New(cfg, Options{})
@@ -103,8 +112,7 @@ func TestFunctionSpecCheckAtStart(t *testing.T) {
 		{brokenFile, false, false},
 		{brokenFile, true, true},
 	} {
-		cfg := testConfig("")
-		cfg.AccountsFindByEmail = "users:byEmail"
+		cfg := specConfig()
 		cfg.FunctionSpecFile, cfg.FunctionSpecStrict = tt.file, tt.strict
 		g, err := New(cfg, Options{})
 		if err != nil {
@@ -141,8 +149,7 @@ func TestPassthroughExposeChecks(t *testing.T) {
 		{[]string{"admin:*"}, `"admin:*" matches no function`}, // module wildcards do not reach sub-modules
 		{[]string{"messages:list", "ghost:*"}, `"ghost:*"`},
 	} {
-		cfg := testConfig("")
-		cfg.AccountsFindByEmail = "users:byEmail"
+		cfg := specConfig()
 		cfg.FunctionSpecFile, cfg.PassthroughExpose = spec, tt.expose
 		g, err := New(cfg, Options{})
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -92,19 +93,36 @@ func (g *Gateway) build(ctx context.Context) (public, admin http.Handler, err er
 	if err != nil {
 		return nil, nil, fmt.Errorf("csrf: %w", err)
 	}
-	limiter, err := auth.NewLimiter(store, map[string]auth.Policy{
+	policies := cfg.flowPolicies()
+	maps.Copy(policies, map[string]auth.Policy{
 		routes.PolicyLogin:        {Rate: cfg.LoginRate / 60, Burst: cfg.LoginBurst},
 		routes.PolicyLoginAccount: {Rate: cfg.LoginAccountRate / 60, Burst: cfg.LoginAccountBurst},
 		routes.PolicyAPI:          {Rate: max(cfg.APIRate, 1), Burst: max(cfg.APIBurst, 1)},
-	}, now)
+	})
+	limiter, err := auth.NewLimiter(store, policies, now)
 	if err != nil {
 		return nil, nil, fmt.Errorf("rate limits: %w", err)
 	}
-	guard, err := auth.NewLoginGuard(auth.LoginGuardConfig{Limiter: limiter,
-		Lockout: auth.NewLockout(store, auth.LockoutConfig{MaxFailures: cfg.LockoutMax, Window: cfg.LockoutWindow,
-			Duration: cfg.LockoutFor, Now: now})})
+	lockout := auth.NewLockout(store, auth.LockoutConfig{MaxFailures: cfg.LockoutMax, Window: cfg.LockoutWindow,
+		Duration: cfg.LockoutFor, Now: now})
+	guard, err := auth.NewLoginGuard(auth.LoginGuardConfig{Limiter: limiter, Lockout: lockout})
 	if err != nil {
 		return nil, nil, fmt.Errorf("login guard: %w", err)
+	}
+	// change-password's current-password check: its own limits, the
+	// login's lockout (one lock whichever route the guesses take).
+	passwordGuard, err := auth.NewLoginGuard(auth.LoginGuardConfig{Limiter: limiter, Lockout: lockout,
+		IPPolicy: routes.PolicyChangePasswordIP, AccountPolicy: routes.PolicyChangePasswordAccount})
+	if err != nil {
+		return nil, nil, fmt.Errorf("password guard: %w", err)
+	}
+	accountTokens, err := auth.NewAccountTokens(auth.AccountTokenConfig{Store: store, ResetTTL: cfg.ResetTokenTTL,
+		VerifyTTL: cfg.VerifyTokenTTL, InviteTTL: cfg.InviteTokenTTL, Now: now})
+	if err != nil {
+		return nil, nil, fmt.Errorf("account tokens: %w", err)
+	}
+	if g.mail, err = g.newMail(g.secondary); err != nil {
+		return nil, nil, err
 	}
 	origins := cfg.origins()
 	if !contains(origins, originOf(g.publicURL)) {
@@ -121,6 +139,9 @@ func (g *Gateway) build(ctx context.Context) (public, admin http.Handler, err er
 			MaxWait: cfg.BcryptMaxWait}),
 		Sessions: sessions, ConvexTokens: tokens, CSRF: csrf, Origins: auth.NewOriginPolicy(origins),
 		LoginGuard: guard, Limiter: limiter, Secondary: g.secondary, Metrics: g.metrics, MetricsHandler: g.metrics.Handler(),
+		Flows: routes.AccountFlows{Tokens: accountTokens, Mailer: g.mail.Mailer, Links: g.mail.Links,
+			Policy: cfg.passwordPolicy(), SignUp: cfg.SignUpEnabled, RequireEmailVerification: cfg.RequireEmailVerification,
+			KeepSessionsOnReset: !cfg.RevokeSessionsOnReset, PasswordGuard: passwordGuard, Lockout: lockout},
 		Checks:         g.checks(client),
 		AllowedOrigins: origins, TrustedProxies: proxies, ProtectedPrefixes: cfg.ProtectedPrefixes,
 		BodyLimit: cfg.BodyLimitBytes, HSTS: cfg.SecureCookies && len(g.publicURL) > 8 && g.publicURL[:8] == "https://",
@@ -128,9 +149,6 @@ func (g *Gateway) build(ctx context.Context) (public, admin http.Handler, err er
 	})
 	for kind, fn := range api.Tasks() {
 		g.secondary.Register(kind, fn)
-	}
-	if g.mail, err = g.newMail(g.secondary); err != nil {
-		return nil, nil, err
 	}
 	var apps []func(*routes.Router)
 	if g.mail.Mailbox != nil {

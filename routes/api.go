@@ -46,7 +46,7 @@ type Secondary interface {
 type Metrics interface {
 	RequestObserver
 	// LoginOutcome counts a login attempt: success, invalid_credentials,
-	// locked, rate_limited, invalid_request, busy, error.
+	// locked, rate_limited, invalid_request, busy, email_unverified, error.
 	LoginOutcome(outcome string)
 }
 
@@ -104,8 +104,14 @@ type Deps struct {
 	Origins      OriginChecker      // required (auth.OriginPolicy)
 	// LoginGuard admits login attempts (limits and lockout); required.
 	LoginGuard LoginGuard
-	// Limiter holds the policy PolicyAPI (used when APIRateLimit is set).
+	// Limiter holds the policy PolicyAPI (used when APIRateLimit is set)
+	// and the account flows' policies (PolicySignUpIP, ...) of the flows
+	// switched on. Nil: the flows are not rate limited.
 	Limiter RateLimiter
+	// Flows configures the account flows (sign-up, invitations, email
+	// verification, password reset and change); the zero value has them
+	// off.
+	Flows AccountFlows
 
 	Secondary      Secondary    // nil: secondary work runs inline in a goroutine-free no-op (dropped)
 	Metrics        Metrics      // nil: no metrics

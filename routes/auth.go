@@ -123,7 +123,10 @@ func mustBodySpec[T any]() *BodySpec {
 //     check (Attempt.Succeed) is a failure too, so a lock never confirms a
 //     right password; a locked account refused in step 2 spends the same
 //     comparison before its 429, so its timing class is a failure's;
-//  6. a new session (a session cookie sent with the login is revoked:
+//  6. with AccountFlows.RequireEmailVerification, 403 email_unverified for
+//     an account whose address is not confirmed yet, only now that its
+//     password was verified;
+//  7. a new session (a session cookie sent with the login is revoked:
 //     sessions rotate), the CSRF cookie, and the after-login mutations on
 //     the secondary runner.
 //
@@ -211,6 +214,14 @@ func (a *API) login(c echo.Context) error {
 		outcome = "invalid_credentials"
 		refused(reason)
 		return errInvalidCredentials(err)
+	}
+	if a.d.Flows.RequireEmailVerification && !user.EmailVerified {
+		// Only now, with the password verified: the answer tells nothing
+		// to someone without it (the one generic 401 above).
+		outcome = "email_unverified"
+		refused("email_unverified")
+		return &Error{Status: http.StatusForbidden, Code: CodeEmailUnverified,
+			Message: "Confirm your email address to sign in: open the link we sent you, or ask for a new one."}
 	}
 	if old := a.sessionFromCookie(c); old != nil {
 		// Rotate: a session fixed before sign-in (or a previous sign-in on

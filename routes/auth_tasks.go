@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	"go.uber.org/zap"
@@ -36,8 +37,14 @@ type PasswordHashArgs struct {
 // functions that run them, for the runner to register. Each function is
 // idempotent for its arguments. A mutation the login contract switched off
 // (accounts.ErrNotSupported) succeeds without doing anything.
+//
+// The account flows' kinds (TaskSignUp, TaskForgotPassword,
+// TaskResendVerification) are listed too; their failures that are worth a
+// retry say so through a Temporary() bool method or are Convex's transient
+// errors.
 func (a *API) Tasks() map[string]func(ctx context.Context, args json.RawMessage) error {
-	return map[string]func(context.Context, json.RawMessage) error{
+	tasks := a.flowTasks()
+	maps.Copy(tasks, map[string]func(context.Context, json.RawMessage) error{
 		TaskRecordLogin: func(ctx context.Context, raw json.RawMessage) error {
 			var args RecordLoginArgs
 			if err := json.Unmarshal(raw, &args); err != nil {
@@ -58,7 +65,8 @@ func (a *API) Tasks() map[string]func(ctx context.Context, args json.RawMessage)
 			}
 			return ignoreUnsupported(a.d.Accounts.SetPasswordHash(ctx, args.UserID, args.PasswordHash))
 		},
-	}
+	})
+	return tasks
 }
 
 // rehashLater re-hashes the password at the configured cost after the

@@ -57,6 +57,13 @@ const (
 	CodeBackendError         = "backend_error"
 	CodeStateUnavailable     = "state_unavailable"
 	CodeInternal             = "internal_error"
+
+	// The account flows' codes.
+	CodeInvalidToken      = "invalid_token"       // 400: a link's token is unknown, used, expired or for another account
+	CodeEmailUnverified   = "email_unverified"    // 403: right password, email not confirmed yet (login)
+	CodeEmailTaken        = "email_taken"         // 409: an account has this email (invitations; sign-up without verification)
+	CodeNotEnabled        = "not_enabled"         // 404: the flow is switched off by configuration
+	CodeMailNotConfigured = "mail_not_configured" // 503: the flow must send email and the gateway cannot
 )
 
 // errUnauthenticated is the answer to a protected route without a valid session.

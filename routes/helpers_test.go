@@ -15,7 +15,7 @@ import (
 
 // testDeps are real auth primitives over a memory store, and a Convex
 // client that is not configured.
-func testDeps(t *testing.T) Deps {
+func testDeps(t testing.TB) Deps {
 	t.Helper()
 	store := auth.NewMemoryStore(auth.MemoryStoreConfig{})
 	sessions, err := auth.NewSessions(auth.SessionConfig{

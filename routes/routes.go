@@ -51,6 +51,18 @@ func (a *API) Handler(apps ...func(*Router)) *echo.Echo {
 	e.DELETE("/api/auth/sessions/:id", chain(a.revokeSession, limit, authn))
 	e.POST("/api/auth/sessions/revoke-others", chain(a.revokeOtherSessions, limit, authn))
 
+	// Account flows (AccountFlows; each answers 404 not_enabled when it is
+	// off). The routes without a session apply the origin policy and their
+	// own per-IP and per-email limits, failing closed.
+	e.POST("/api/auth/sign-up", chain(a.signUp, limit))
+	e.POST("/api/auth/verify-email", chain(a.verifyEmail, limit))
+	e.POST("/api/auth/verify-email/resend", chain(a.resendVerification, limit))
+	e.POST("/api/auth/forgot-password", chain(a.forgotPassword, limit))
+	e.POST("/api/auth/reset-password", chain(a.resetPassword, limit))
+	e.POST("/api/auth/accept-invitation", chain(a.acceptInvitation, limit))
+	e.POST("/api/auth/change-password", chain(a.changePassword, limit, authn))
+	e.POST("/api/admin/invitations", chain(a.invite, limit, authn))
+
 	// Convex-compatible passthrough for the exposed functions. Every error
 	// of these paths, the shared middleware's included, is answered in
 	// Convex's {"code","message"} shape (see convexShaped).

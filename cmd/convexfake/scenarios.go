@@ -22,6 +22,7 @@ func scenarios() []scenario {
 	all := []scenario{
 		{"login", "login lookups via internal auth:getUserByEmail as admin: known, inactive, unknown and wrong-case emails", scenarioLogin},
 		{"accounts", "account flows via internal auth functions as admin: createUser (an invitation, a sign-up), EMAIL_TAKEN, INVALID and validator errors, markEmailVerified, getUserById, updatePasswordHash for an invitee", scenarioAccounts},
+		{"flows", "the account flows as the gateway runs them: forgot and reset password, login with the new and old password, change password, sign-up (new and known email), verification, invitations (FORBIDDEN, INVALID role, sent), acceptance, re-sends", scenarioFlows},
 		{"login-update", "auth:updateLastLogin and auth:updatePasswordHash as admin, with NOT_FOUND and INVALID", scenarioLoginUpdate},
 		{"users", "users:me and admin-only users:list (two pages), FORBIDDEN for a member, UNAUTHENTICATED for anonymous and inactive callers", scenarioUsers},
 		{"tasks", "a member's tasks: list, create, update, complete (schedules a notification), remove, NOT_FOUND afterwards", scenarioTasks},

@@ -51,6 +51,26 @@ func settings(c *gateway.Config) []setting {
 		{"ACCOUNTS_CREATE_USER", "accounts-create-user", "account flows: internal mutation {email, name, role?, passwordHash?, emailVerified} → id, ConvexError EMAIL_TAKEN for a known email (empty or off: no sign-up, no invitations)", (*stringValue)(&c.AccountsCreateUser)},
 		{"ACCOUNTS_MARK_EMAIL_VERIFIED", "accounts-mark-email-verified", "account flows: internal mutation {userId} → null (empty or off: no email verification)", (*stringValue)(&c.AccountsMarkEmailVerified)},
 		{"ACCOUNTS_FIND_BY_ID", "accounts-find-by-id", "account flows: internal query {userId} → user or null (empty or off: none)", (*stringValue)(&c.AccountsFindByID)},
+		{"ACCOUNTS_AUTHORIZE_INVITATION", "accounts-authorize-invitation", "invitations: public query {email, role} → null, called as the inviting user, ConvexError FORBIDDEN for one who may not (empty or off: no invitations)", (*stringValue)(&c.AccountsAuthorizeInvitation)},
+		{"SIGNUP_ENABLED", "signup-enabled", "POST /api/auth/sign-up (off: 404; admin panels invite instead)", (*boolValue)(&c.SignUpEnabled)},
+		{"REQUIRE_EMAIL_VERIFICATION", "require-email-verification", "sign-up answers 202 for any email and mails a link; unverified accounts cannot sign in (403 email_unverified after the password is checked)", (*boolValue)(&c.RequireEmailVerification)},
+		{"REVOKE_SESSIONS_ON_RESET", "revoke-sessions-on-reset", "a password reset through an emailed link ends every session of the user", (*boolValue)(&c.RevokeSessionsOnReset)},
+		{"RESET_TOKEN_TTL", "reset-token-ttl", "how long a password-reset link works (once)", (*durationValue)(&c.ResetTokenTTL)},
+		{"VERIFY_TOKEN_TTL", "verify-token-ttl", "how long an email-verification link works (once)", (*durationValue)(&c.VerifyTokenTTL)},
+		{"INVITE_TOKEN_TTL", "invite-token-ttl", "how long an invitation link works (once)", (*durationValue)(&c.InviteTokenTTL)},
+		{"PASSWORD_MIN_SCORE", "password-min-score", "zxcvbn score (0–4) every new password needs, besides 8–72 bytes and not the user's name or email (below 3: ALLOW_INSECURE=password-score)", (*intValue)(&c.PasswordMinScore)},
+		{"SIGNUP_LIMIT_IP", "signup-limit-ip", "sign-ups per client IP (N/period)", (*rateLimitValue)(&c.SignUpLimitIP)},
+		{"SIGNUP_LIMIT_EMAIL", "signup-limit-email", "sign-ups per email address", (*rateLimitValue)(&c.SignUpLimitEmail)},
+		{"FORGOT_PASSWORD_LIMIT_IP", "forgot-password-limit-ip", "reset-link requests per client IP", (*rateLimitValue)(&c.ForgotPasswordLimitIP)},
+		{"FORGOT_PASSWORD_LIMIT_EMAIL", "forgot-password-limit-email", "reset-link requests per email address", (*rateLimitValue)(&c.ForgotPasswordLimitEmail)},
+		{"RESET_PASSWORD_LIMIT_IP", "reset-password-limit-ip", "reset-password and accept-invitation requests per client IP", (*rateLimitValue)(&c.ResetPasswordLimitIP)},
+		{"VERIFY_EMAIL_LIMIT_IP", "verify-email-limit-ip", "verify-email requests per client IP", (*rateLimitValue)(&c.VerifyEmailLimitIP)},
+		{"VERIFY_RESEND_LIMIT_IP", "verify-resend-limit-ip", "verification-link requests per client IP", (*rateLimitValue)(&c.VerifyResendLimitIP)},
+		{"VERIFY_RESEND_LIMIT_EMAIL", "verify-resend-limit-email", "verification-link requests per email address", (*rateLimitValue)(&c.VerifyResendLimitEmail)},
+		{"CHANGE_PASSWORD_LIMIT_IP", "change-password-limit-ip", "change-password attempts per client IP (wrong current passwords also count toward the login lockout)", (*rateLimitValue)(&c.ChangePasswordLimitIP)},
+		{"CHANGE_PASSWORD_LIMIT_ACCOUNT", "change-password-limit-account", "change-password attempts per account", (*rateLimitValue)(&c.ChangePasswordLimitAccount)},
+		{"INVITATION_LIMIT_USER", "invitation-limit-user", "invitations per inviting user", (*rateLimitValue)(&c.InvitationLimitUser)},
+		{"INVITATION_LIMIT_EMAIL", "invitation-limit-email", "invitations per invited address", (*rateLimitValue)(&c.InvitationLimitEmail)},
 		{"SMTP_URL", "smtp-url", "mail server: smtp://user:pass@host:587 (STARTTLS required), smtps://user:pass@host:465 (implicit TLS) or smtp://host:25?tls=none (no TLS, no credentials); empty: no email outside dev mode (secret)", (*secretValue)(&c.SMTPURL)},
 		{"MAIL_FROM", "mail-from", "sender of the account emails: addr@example.com or Name <addr@example.com> (required with SMTP_URL)", (*stringValue)(&c.MailFrom)},
 		{"MAIL_LINK_BASE_URL", "mail-link-base-url", "base URL of the links in emails (/verify-email, /reset-password, /accept-invitation, /sign-in, /forgot-password); empty: PUBLIC_URL", (*stringValue)(&c.MailLinkBaseURL)},
@@ -98,7 +118,7 @@ func settings(c *gateway.Config) []setting {
 		{"SECONDARY_MAX_AGE", "secondary-max-age", "a secondary mutation that keeps failing is retried until this age, then dead-lettered (logged, counted)", (*durationValue)(&c.SecondaryMaxAge)},
 		{"SECONDARY_MAX_BACKOFF", "secondary-max-backoff", "cap of the jittered exponential back-off between attempts", (*durationValue)(&c.SecondaryMaxBackoff)},
 		{"SECONDARY_CLAIM_IDLE", "secondary-claim-idle", "with Redis: how long a task sits unacknowledged by a dead replica before another claims it", (*durationValue)(&c.SecondaryClaimIdle)},
-		{"ALLOW_INSECURE", "allow-insecure", "production guards to waive: cookies, secrets, proxies, bcrypt-cost, lockout, dev-listen (comma-separated)", (*listValue)(&c.AllowInsecure)},
+		{"ALLOW_INSECURE", "allow-insecure", "production guards to waive: cookies, secrets, proxies, bcrypt-cost, lockout, dev-listen, password-score (comma-separated)", (*listValue)(&c.AllowInsecure)},
 		{"LOG_LEVEL", "log-level", "debug, info, warn or error", (*stringValue)(&c.LogLevel)},
 		{"LOG_FORMAT", "log-format", "json or console", (*stringValue)(&c.LogFormat)},
 	}
@@ -238,6 +258,19 @@ func (v *durationValue) Set(s string) error {
 	return nil
 }
 
+// rateLimitValue is an account-flow limit, "N/period" ("3/1h").
+type rateLimitValue gateway.RateLimit
+
+func (v *rateLimitValue) String() string { return gateway.RateLimit(*v).String() }
+func (v *rateLimitValue) Set(s string) error {
+	r, err := gateway.ParseRateLimit(s)
+	if err != nil {
+		return err
+	}
+	*v = rateLimitValue(r)
+	return nil
+}
+
 type listValue []string
 
 // secretListValue is a comma-separated list of secrets; it prints redacted.
@@ -288,5 +321,7 @@ func (*floatValue) typeName() string { return "float" }
 func (*durationValue) typeName() string { return "duration" }
 
 func (*listValue) typeName() string { return "list" }
+
+func (*rateLimitValue) typeName() string { return "limit" }
 
 func (*secretListValue) typeName() string { return "secret-list" }

@@ -31,6 +31,7 @@ func TestLoadConfigPrecedence(t *testing.T) {
 			"LISTEN_ADDR": "127.0.0.1:1111", "CONVEX_URL": "https://a-b-1.convex.cloud",
 			"ALLOWED_ORIGINS": "https://a.example, https://b.example", "SESSION_TTL": "2h",
 			"SECURE_COOKIES": "false", "LOGIN_RATE": "2.5", "BODY_LIMIT": "4096", "CONVEX_DEPLOY_KEY": "prod:k",
+			"FORGOT_PASSWORD_LIMIT_EMAIL": "5/30m", "SIGNUP_ENABLED": "true",
 		}), fs)
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +43,9 @@ func TestLoadConfigPrecedence(t *testing.T) {
 	if cfg.ConvexURL != "https://a-b-1.convex.cloud" || cfg.SessionTTL != 2*time.Hour || cfg.SecureCookies ||
 		cfg.LoginRate != 2.5 || cfg.BodyLimitBytes != 4096 || cfg.LockoutMax != 9 || cfg.ConvexDeployKey.Reveal() != "prod:k" {
 		t.Errorf("cfg = %+v", cfg)
+	}
+	if cfg.ForgotPasswordLimitEmail != (gateway.RateLimit{N: 5, Per: 30 * time.Minute}) || !cfg.SignUpEnabled {
+		t.Errorf("flow settings: %v %v", cfg.ForgotPasswordLimitEmail, cfg.SignUpEnabled)
 	}
 	if len(cfg.AllowedOrigins) != 2 || cfg.AllowedOrigins[1] != "https://b.example" {
 		t.Errorf("AllowedOrigins = %q", cfg.AllowedOrigins)
@@ -56,9 +60,9 @@ func TestLoadConfigPrecedence(t *testing.T) {
 
 func TestLoadConfigReportsEveryBadValue(t *testing.T) {
 	_, _, err := loadConfig(nil, env(map[string]string{
-		"SESSION_TTL": "forever", "BCRYPT_COST": "high", "DEV": "maybe", "LOGIN_RATE": "x",
+		"SESSION_TTL": "forever", "BCRYPT_COST": "high", "DEV": "maybe", "LOGIN_RATE": "x", "SIGNUP_LIMIT_IP": "lots",
 	}), flag.NewFlagSet("t", flag.ContinueOnError))
-	for _, name := range []string{"SESSION_TTL", "BCRYPT_COST", "DEV", "LOGIN_RATE"} {
+	for _, name := range []string{"SESSION_TTL", "BCRYPT_COST", "DEV", "LOGIN_RATE", "SIGNUP_LIMIT_IP"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error %v does not name %s", err, name)
 		}
@@ -117,7 +121,8 @@ func TestCheckConfig(t *testing.T) {
 	}
 	for _, want := range []string{"configuration OK", "[REDACTED]", `"CONVEX_TIMEOUT": "10s"`, `"SESSION_TTL": "168h0m0s"`,
 		`"ACCOUNTS_FIND_BY_EMAIL": "auth:getUserByEmail"`, `"ACCOUNTS_CREATE_USER": "auth:createUser"`,
-		`"MAIL_FROM": "no-reply@example.com"`} {
+		`"MAIL_FROM": "no-reply@example.com"`, `"SIGNUP_LIMIT_EMAIL": "3/1h"`, `"RESET_TOKEN_TTL": "1h0m0s"`,
+		`"REQUIRE_EMAIL_VERIFICATION": "true"`, `"ACCOUNTS_AUTHORIZE_INVITATION": "users:authorizeInvitation"`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %s:\n%s", want, out.String())
 		}

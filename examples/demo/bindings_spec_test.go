@@ -264,7 +264,7 @@ func TestAccountsContractMatchesDeployedSpec(t *testing.T) {
 	}
 	reg := convexclient.NewRegistry()
 	accounts.NewConvex(nil, accounts.DefaultFunctions(), reg)
-	if n := len(reg.Bindings()); n != 6 {
+	if n := len(reg.Bindings()); n != 7 {
 		t.Fatalf("%d contract bindings", n)
 	}
 	for _, bi := range reg.Bindings() {

@@ -19,7 +19,7 @@ var contractFunctions = map[string]string{
 	"auth:getUserByEmail": "Query internal", "auth:updateLastLogin": "Mutation internal",
 	"auth:updatePasswordHash": "Mutation internal", "auth:createUser": "Mutation internal",
 	"auth:markEmailVerified": "Mutation internal", "auth:getUserById": "Query internal",
-	"users:me": "Query public", "users:list": "Query public",
+	"users:me": "Query public", "users:list": "Query public", "users:authorizeInvitation": "Query public",
 	"tasks:list": "Query public", "tasks:create": "Mutation public", "tasks:update": "Mutation public",
 	"tasks:remove":       "Mutation public",
 	"notifications:list": "Query public", "notifications:markRead": "Mutation public",

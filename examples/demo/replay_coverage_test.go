@@ -87,6 +87,14 @@ var replayWanted = map[string][]string{
 	"GET /api/auth/sessions":                nil, // session management: routes/sessions_test.go
 	"DELETE /api/auth/sessions/:id":         nil,
 	"POST /api/auth/sessions/revoke-others": nil,
+	"POST /api/auth/sign-up":                nil, // account flows: flows_test.go (replayed and on the dev backend), routes/*_test.go
+	"POST /api/auth/verify-email":           nil,
+	"POST /api/auth/verify-email/resend":    nil,
+	"POST /api/auth/forgot-password":        nil,
+	"POST /api/auth/reset-password":         nil,
+	"POST /api/auth/accept-invitation":      nil,
+	"POST /api/auth/change-password":        nil,
+	"POST /api/admin/invitations":           nil,
 	"GET /healthz":                          nil,
 	"GET /.well-known/jwks.json":            nil,
 	"GET /.well-known/openid-configuration": nil,

@@ -93,7 +93,7 @@ func TestRegisterEveryFunction(t *testing.T) {
 	want := map[string]string{
 		"auth:getUserByEmail": "query internal", "auth:updateLastLogin": "mutation internal", "auth:updatePasswordHash": "mutation internal",
 		"auth:getUserById": "query internal", "auth:createUser": "mutation internal", "auth:markEmailVerified": "mutation internal",
-		"users:me": "query public", "users:list": "query public",
+		"users:me": "query public", "users:list": "query public", "users:authorizeInvitation": "query public",
 		"tasks:list": "query public", "tasks:create": "mutation public", "tasks:update": "mutation public", "tasks:remove": "mutation public",
 		"notifications:list": "query public", "notifications:markRead": "mutation public", "notifications:create": "mutation internal",
 	}

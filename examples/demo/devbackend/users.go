@@ -54,6 +54,11 @@ func userFunctions() []function {
 			args: vObject(req("paginationOpts", paginationOpts())),
 			run:  usersList,
 		},
+		{
+			path: "users:authorizeInvitation", kind: convexclient.KindQuery,
+			args: vObject(req("email", vString()), req("role", vString())),
+			run:  authorizeInvitation,
+		},
 	}
 }
 
@@ -175,4 +180,19 @@ func usersList(c *callCtx) (any, error) {
 		res.Page[i] = publicUser(u)
 	}
 	return res, nil
+}
+
+// authorizeInvitation: admin only (requireRole), then INVALID("role") for
+// a role the app does not have; null.
+func authorizeInvitation(c *callCtx) (any, error) {
+	if _, err := c.requireRole("admin"); err != nil {
+		return nil, err
+	}
+	role, _ := c.str("role")
+	for _, r := range roles {
+		if r == role {
+			return nil, nil
+		}
+	}
+	return nil, invalid("role", "role must be one of admin, manager, member")
 }
