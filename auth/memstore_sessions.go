@@ -35,7 +35,7 @@ func (m *MemoryStore) PutSession(_ context.Context, rec SessionRecord, now time.
 				m.refused++
 				return nil, fmt.Errorf("%w: %d session records held", ErrStoreFull, m.nSessions)
 			}
-			id := oldestSession(user) // the user pays with their own oldest session
+			id := oldestSession(user, "") // the user pays with their own oldest session
 			m.dropSessionLocked(rec.UserID, id)
 			evicted = append(evicted, id)
 		}
@@ -51,7 +51,7 @@ func (m *MemoryStore) PutSession(_ context.Context, rec SessionRecord, now time.
 	r := rec
 	user[rec.ID] = &r
 	for len(user) > maxPerUser {
-		id := oldestSession(user)
+		id := oldestSession(user, rec.ID) // never the one being stored
 		m.dropSessionLocked(rec.UserID, id)
 		evicted = append(evicted, id)
 	}
@@ -60,9 +60,14 @@ func (m *MemoryStore) PutSession(_ context.Context, rec SessionRecord, now time.
 
 // oldestSession returns the id of the record created first (ties: the
 // smaller id, so the choice is deterministic).
-func oldestSession(user map[string]*SessionRecord) string {
+// oldestSession is the user's oldest session other than except (by
+// creation time, then id: several may start in the same second).
+func oldestSession(user map[string]*SessionRecord, except string) string {
 	var oldest *SessionRecord
 	for _, r := range user {
+		if r.ID == except {
+			continue
+		}
 		if oldest == nil || r.Created.Before(oldest.Created) || (r.Created.Equal(oldest.Created) && r.ID < oldest.ID) {
 			oldest = r
 		}

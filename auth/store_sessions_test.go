@@ -69,6 +69,20 @@ func testSessionStoreSuite(t *testing.T, newStore func(testing.TB) Store) {
 			t.Fatalf("sessions kept = %v, want the 3 newest", ids(list))
 		}
 	})
+	// Sessions started in the same second tie on their creation time: the
+	// one being stored is never the one evicted.
+	t.Run("PerUserCapKeepsTheNewOneOnTies", func(t *testing.T) {
+		s, clk := newStore(t), newClock()
+		for _, id := range []string{"s9", "s8", "s7", "s0"} { // s0 sorts first by id
+			ev, err := s.PutSession(bg, testRecord("u1", id, clk.Now(), time.Hour), clk.Now(), 3)
+			if err != nil || slices.Contains(ev, id) {
+				t.Fatalf("put %s: evicted %v, %v", id, ev, err)
+			}
+			if _, ok, _ := s.GetSession(bg, "u1", id, clk.Now()); !ok {
+				t.Fatalf("the session just stored, %s, is gone", id)
+			}
+		}
+	})
 	t.Run("Touch", func(t *testing.T) {
 		s, clk := newStore(t), newClock()
 		start := clk.Now()
