@@ -668,8 +668,7 @@ scenario("accept an invitation on a phone-sized screen with the keyboard: choose
   await phone.getByRole("button", { name: "Create my account" }).click();
   await phone.getByRole("heading", { name: "This invitation link does not work" }).waitFor();
   await phone.getByText("Ask the person who invited you to send a new invitation.").waitFor();
-  await phone.screenshot({ path: join(SHOT_DIR, "invitation-used.png"), fullPage: true });
-  await phoneContext.close();
+  return phone; // the scenario's screenshot (its context closes with the browser)
 });
 
 scenario("confirm an email address: sign-in says it is unconfirmed and sends a new link; the link confirms it once", async ({ page }) => {
@@ -715,7 +714,7 @@ scenario("confirm an email address: sign-in says it is unconfirmed and sends a n
   await page.locator("#resend-status").getByText(`If ${email} has an account waiting for confirmation, we sent it a new link.`).waitFor();
 });
 
-scenario("links without a token, or with a made-up one, say so and offer the way on", async ({ page }) => {
+scenario("links without a token or with a made-up one say so; the account pages show limits and outages with their waits", async ({ page }) => {
   await page.goto(GW + "/reset-password");
   await page.getByRole("heading", { name: "This link does not work" }).waitFor();
   await page.getByText("This link is incomplete: it has no token.").waitFor();
@@ -738,6 +737,39 @@ scenario("links without a token, or with a made-up one, say so and offer the way
   await page.getByLabel("Email").fill("not an address");
   await page.getByRole("button", { name: "Send me a link" }).click();
   assert((await fieldError(page, "email")) === "Enter an email address like name@example.org.", "bad email not caught");
+
+  // The per-address limit (FORGOT_PASSWORD_LIMIT_EMAIL, 3 an hour), the
+  // same for an address without an account: the wait, the button held.
+  const nobody = uniqueEmail("limit");
+  const ask = page.getByRole("button", { name: /^Send me a link/ });
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) await page.getByRole("button", { name: "Use another address" }).click();
+    await page.getByLabel("Email").fill(nobody);
+    await ask.click();
+    await page.getByRole("heading", { name: "Check your inbox" }).waitFor();
+  }
+  await page.getByRole("button", { name: "Use another address" }).click();
+  await ask.click();
+  await page.locator("#form-error").getByText(/^Too many requests\. Try again in \d+ minutes\.$/).waitFor();
+  assert(await ask.isDisabled() && /\(wait \d+ minutes\)$/.test(await ask.innerText()), "the button is not held for the wait");
+  assert(await page.evaluate(() => document.activeElement?.id) === "form-error", "focus did not move to the error");
+
+  // An outage while confirming (the gateway's 503, injected once): the wait,
+  // then Try again posts the link again.
+  let answered = 0;
+  await page.route("**/api/auth/verify-email", async (route) => {
+    if (answered++ > 0) return route.continue();
+    await route.fulfill({ status: 503, headers: { "Content-Type": "application/json", "Retry-After": "2" },
+      body: JSON.stringify({ error: { code: "state_unavailable", message: "unavailable", requestId: "r1" } }) });
+  });
+  await page.goto(GW + "/verify-email?token=not-a-real-token-either");
+  await page.locator("#retry-error").getByText("The service is unavailable right now. Try again in 2 seconds.").waitFor();
+  const again = page.getByRole("button", { name: /^Try again/ });
+  assert(await again.isDisabled(), "Try again enabled before the wait");
+  await until(async () => !(await again.isDisabled()), "Try again never enabled", 5000);
+  await again.click();
+  await page.getByRole("heading", { name: "This link does not work" }).waitFor();
+  assert(answered === 2, `verify-email posted ${answered} times`);
 });
 
 scenario("sign-in error states: a locked account and a rate limit show their waits (last: it spends the login limit)", async ({ page }) => {

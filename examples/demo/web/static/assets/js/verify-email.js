@@ -25,6 +25,7 @@ const resendStatus = document.getElementById("resend-status");
 function show(section) {
   checking.hidden = true;
   for (const s of sections) s.hidden = s !== section;
+  document.getElementById("footer-links").hidden = section === verified; // its own Sign in button
 }
 
 function linkFails(message) {
