@@ -69,9 +69,14 @@ func (app *App) Routes(r *routes.Router) {
 
 	// The web front end (package web): pages, their assets, and the
 	// optional Convex client bundle. A /dashboard page without a session
-	// redirects to /sign-in?redirect=<the page>.
+	// redirects to /sign-in?redirect=<the page>. The account pages are
+	// public, at the paths the gateway's emails link to (?token=).
 	r.GET("/", ui.Home)
 	r.GET(web.SignInPath, ui.SignIn)
+	r.GET(web.ForgotPasswordPath, ui.ForgotPassword)
+	r.GET(web.ResetPasswordPath, ui.ResetPassword)
+	r.GET(web.VerifyEmailPath, ui.VerifyEmail)
+	r.GET(web.AcceptInvitationPath, ui.AcceptInvitation)
 	for _, p := range []string{"tasks", "notifications", "beneficiaries", "donations", "meetings", "live", "sessions"} {
 		r.GET("/dashboard/"+p, ui.App, maybe)
 	}

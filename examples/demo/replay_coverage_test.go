@@ -100,6 +100,10 @@ var replayWanted = map[string][]string{
 	"GET /.well-known/openid-configuration": nil,
 	"GET /":                                 nil, // the web front end: web_routes_test.go, browsertest/
 	"GET /sign-in":                          nil,
+	"GET /forgot-password":                  nil,
+	"GET /reset-password":                   nil,
+	"GET /verify-email":                     nil,
+	"GET /accept-invitation":                nil,
 	"GET /dashboard":                        nil,
 	"GET /dashboard/tasks":                  nil,
 	"GET /dashboard/notifications":          nil,

@@ -11,7 +11,8 @@ import (
 )
 
 // TestWebRoutes checks the route table serves the front end: the pages
-// with their CSP and never stored, a signed-out visit to a /dashboard page
+// with their CSP and never stored (the account pages the emails link to
+// without a session), a signed-out visit to a /dashboard page
 // redirected to sign-in with the way back (without PROTECTED_PREFIXES: the
 // test's routes have none), and the assets.
 func TestWebRoutes(t *testing.T) {
@@ -36,6 +37,11 @@ func TestWebRoutes(t *testing.T) {
 		{"/dashboard", "member", http.StatusFound, "/dashboard/tasks", ""},
 		{"/sign-in", "", http.StatusOK, "", `<form id="signin"`},
 		{"/sign-in?redirect=%2Fdashboard%2Flive", "member", http.StatusOK, "", `<form id="signin"`},
+		{"/forgot-password", "", http.StatusOK, "", `<form id="forgot"`},
+		{"/reset-password?token=x", "", http.StatusOK, "", `<form id="set-password"`},
+		{"/reset-password?token=x", "member", http.StatusOK, "", `src="/assets/js/reset-password.js"`},
+		{"/verify-email?token=x", "", http.StatusOK, "", `src="/assets/js/verify-email.js"`},
+		{"/accept-invitation?token=x", "", http.StatusOK, "", `src="/assets/js/accept-invitation.js"`},
 		{"/dashboard/tasks", "", http.StatusFound, "/sign-in?redirect=%2Fdashboard%2Ftasks", ""},
 		{"/dashboard/donations?x=1", "", http.StatusFound, "/sign-in?redirect=%2Fdashboard%2Fdonations%3Fx%3D1", ""},
 		{"/dashboard/tasks", "member", http.StatusOK, "", `<main id="main"`},

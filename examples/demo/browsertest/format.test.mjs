@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  csrfFromCookies, describeUserAgent, errorText, formatRelative, formatWait, parseRetryAfter, readCookie, safeRedirect,
-  toMillis,
+  csrfFromCookies, describeUserAgent, errorText, fieldSentence, formatRelative, formatWait, linkToken, looksLikeEmail,
+  newPasswordProblem, parseRetryAfter, readCookie, safeRedirect, signInNotice, toMillis,
 } from "../web/static/assets/js/format.js";
 
 test("readCookie and csrfFromCookies", () => {
@@ -111,4 +111,67 @@ test("formatRelative and toMillis", () => {
   assert.equal(toMillis("2026-06-15T12:00:00.5Z"), now + 500);
   assert.equal(toMillis(now), now);
   for (const bad of ["", "soon", null, undefined, {}]) assert.ok(Number.isNaN(toMillis(bad)), String(bad));
+});
+
+test("errorText: the account flows' codes", () => {
+  assert.equal(errorText({ status: 403, code: "email_unverified", message: "server words" }),
+    "Confirm your email address to sign in: open the link we sent you, or send a new one.");
+  assert.equal(errorText({ status: 400, code: "invalid_token" }), "This link is invalid or has expired, or it was used already.");
+  // Permanent: no "try again in" wait, unlike the 503s that are.
+  assert.equal(errorText({ status: 503, code: "mail_not_configured", retryAfter: null }),
+    "This server cannot send email, so this is unavailable. Ask the site's administrator.");
+  assert.equal(errorText({ status: 404, code: "not_enabled" }), "This is not enabled on this server.");
+  assert.equal(errorText({ status: 503, code: "busy", retryAfter: 2 }), "The service is unavailable right now. Try again in 2 seconds.");
+});
+
+test("newPasswordProblem checks what the page can: presence and the policy's lengths", () => {
+  const cases = [
+    ["", "Enter a new password."], [undefined, "Enter a new password."],
+    ["seven77", "Use at least 8 characters."],
+    ["éééééééé", ""], // 8 characters, 16 bytes
+    ["😀😀😀😀😀😀😀", "Use at least 8 characters."], // 7 code points (14 UTF-16 units)
+    ["a".repeat(72), ""],
+    ["a".repeat(73), "Use at most 72 bytes: fewer characters (accented letters and emoji count as 2 to 4)."],
+    ["é".repeat(37), "Use at most 72 bytes: fewer characters (accented letters and emoji count as 2 to 4)."], // 74 bytes
+    ["correct horse battery staple", ""],
+  ];
+  for (const [pw, want] of cases) assert.equal(newPasswordProblem(pw), want, String(pw));
+});
+
+test("fieldSentence turns the gateway's field reasons into sentences", () => {
+  assert.equal(fieldSentence("Password", "is too common or too easy to guess; try a longer phrase of unrelated words"),
+    "Password is too common or too easy to guess; try a longer phrase of unrelated words.");
+  assert.equal(fieldSentence("Password", "must be at least 8 characters"), "Password must be at least 8 characters.");
+  assert.equal(fieldSentence("Password", "is required."), "Password is required.");
+  assert.equal(fieldSentence("Password", "Choose another one"), "Choose another one.");
+  assert.equal(fieldSentence("Password", ""), "");
+  assert.equal(fieldSentence("Password", undefined), "");
+});
+
+test("linkToken reads ?token=", () => {
+  const cases = [
+    ["?token=abc-DEF_123", "abc-DEF_123"], ["?x=1&token=%20abc%20", "abc"], ["", ""], ["?token=", ""],
+    ["?tok=abc", ""], [`?token=${"a".repeat(257)}`, ""], [`?token=${"a".repeat(256)}`, "a".repeat(256)],
+    ["?token=a%20b", ""],
+  ];
+  for (const [search, want] of cases) assert.equal(linkToken(search), want, search);
+});
+
+test("signInNotice shows only its own texts", () => {
+  const cases = [
+    ["?notice=password-reset", "Your new password is set: sign in with it."],
+    ["?notice=password-reset&signedOut=1", "Your new password is set: sign in with it. Your account was signed out everywhere (1 session)."],
+    ["?notice=password-reset&signedOut=3", "Your new password is set: sign in with it. Your account was signed out everywhere (3 sessions)."],
+    ["?notice=password-reset&signedOut=-2", "Your new password is set: sign in with it."],
+    ["?notice=password-reset&signedOut=<b>x</b>", "Your new password is set: sign in with it."],
+    ["?notice=invitation-accepted", "Your password is set and your account is ready: sign in."],
+    ["?notice=email-verified&redirect=%2Fx", "Your email address is confirmed: sign in."],
+    ["?notice=Your+account+is+closed", ""], ["?notice=", ""], ["", ""], ["?redirect=%2Fdashboard", ""],
+  ];
+  for (const [search, want] of cases) assert.equal(signInNotice(search), want, search);
+});
+
+test("looksLikeEmail", () => {
+  for (const ok of ["a@b", "name@example.org", "x.y+z@sub.example.org"]) assert.ok(looksLikeEmail(ok), ok);
+  for (const bad of ["", "a", "@b", "a@", "a b@c", "a@b c", null, undefined, 3]) assert.ok(!looksLikeEmail(bad), String(bad));
 });

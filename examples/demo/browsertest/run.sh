@@ -33,9 +33,12 @@ port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>
 url="http://127.0.0.1:$port"
 # bcrypt cost 4: the seed's hashes (cost 10) are not re-hashed and unknown
 # emails compare fast; the login limit is raised for the suite's sign-ins and
-# still reachable by the rate-limit scenario.
+# still reachable by the rate-limit scenario. Sign-up is on (with the default
+# email verification) so the account-page scenarios make their own accounts:
+# a reset cannot give a demo account its password back. The emails' links
+# point at -public-url, and the dev mailbox keeps them.
 DEMO_WEB_VENDOR_DIR="$work/vendor" "$work/gateway" -dev -listen "127.0.0.1:$port" -public-url "$url" \
-  -bcrypt-cost 4 -login-rate 30 -login-burst 40 -log-level warn >"$work/gateway.log" 2>&1 &
+  -bcrypt-cost 4 -login-rate 30 -login-burst 40 -signup-enabled -log-level warn >"$work/gateway.log" 2>&1 &
 gw=$!
 stop() { kill "$gw" 2>/dev/null || true; wait "$gw" 2>/dev/null || true; rm -rf "$work"; }
 trap stop EXIT

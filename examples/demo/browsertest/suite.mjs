@@ -2,8 +2,10 @@
 // driven by playwright-core, against the gateway in dev mode (run.sh starts
 // it). Usage: GATEWAY_URL=http://127.0.0.1:PORT SHOT_DIR=/tmp/x node suite.mjs
 // Each scenario runs in a fresh browser context and saves a screenshot;
-// a page error or a Content-Security-Policy violation fails it. Prints one
-// line per scenario, then "N passed, M failed"; exits 1 on any failure.
+// a page error or a Content-Security-Policy violation fails it (in the
+// pages of that context, and in any other page the scenario passes to
+// watch). Prints one line per scenario, then "N passed, M failed"; exits 1
+// on any failure.
 import { createServer } from "node:http";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -474,6 +476,302 @@ scenario("sign out everywhere else, on a phone-sized screen with the keyboard", 
   assert(mine.status() === 200, `this device was signed out too: ${mine.status()}`);
 }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
+// ---- the account pages: the dev gateway captures every email in its dev
+// mailbox (/dev/mailbox, and /dev/mailbox/latest?to= as JSON). These
+// scenarios make their own accounts (run.sh switches sign-up on), so the
+// demo accounts the other scenarios sign in with keep their passwords: a
+// reset cannot put them back (the policy refuses "demo-member-pass" for
+// member@demo.test: it contains the email's name).
+const uniqueEmail = (prefix) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@demo.test`;
+
+// latestMail polls the dev mailbox for the newest email to address, until
+// it is of template and has a link to path (other than the links in
+// not), and returns that link. Delivery runs after the gateway's answer
+// (its secondary runner): a hand-off, polled with a deadline.
+async function latestMail(request, address, template, path, { not = [] } = {}) {
+  return until(async () => {
+    const res = await request.get(`${GW}/dev/mailbox/latest?to=${encodeURIComponent(address)}`);
+    if (!res.ok()) return null;
+    const m = await res.json();
+    const link = m.template === template ? (m.links || []).find((l) => new URL(l).pathname === path) : null;
+    return link && !not.includes(link) ? link : null;
+  }, `no new ${template} email to ${address} in the dev mailbox`);
+}
+
+// signUp makes an account through the gateway's sign-up (on in run.sh; with
+// REQUIRE_EMAIL_VERIFICATION the account waits for its address to be
+// confirmed), from a page of the gateway's origin as the browser would, and
+// returns the first verification link once it was mailed (so the account
+// exists).
+async function signUp(page, email, password, name) {
+  if (!page.url().startsWith(GW)) await page.goto(GW + "/sign-in");
+  const status = await page.evaluate(async (body) => (await fetch("/api/auth/sign-up", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  })).status, { email, password, name });
+  assert(status === 202, `sign-up answered ${status}`);
+  return latestMail(page.request, email, "verify-email", "/verify-email");
+}
+
+async function fieldError(page, id) {
+  return until(async () => {
+    const el = page.locator(`#${id}-error`);
+    return (await el.isVisible()) && (await el.innerText()).trim();
+  }, `no error next to #${id}`);
+}
+
+scenario("reset a password through the dev mailbox: the new one signs in, the old one is refused, the link works once", async ({ page, context }) => {
+  const email = uniqueEmail("rita");
+  const [oldPassword, newPassword] = ["quiet harbor lantern ninety", "violet canyon drums at noon"];
+  await signUp(page, email, oldPassword, "Rita Reset");
+
+  // From the sign-in page, with an address that has no account first: the
+  // answer must be the one a real account gets.
+  await page.goto(GW + "/sign-in");
+  const nobody = uniqueEmail("nobody");
+  await page.getByLabel("Email").fill(nobody);
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await heading(page, "Forgot your password?");
+  await until(async () => (await page.getByLabel("Email").inputValue()) === nobody, "the address typed on sign-in is not carried over");
+  await page.getByRole("button", { name: "Send me a link" }).click();
+  const sent = page.locator("#sent");
+  await sent.getByRole("heading", { name: "Check your inbox" }).waitFor();
+  assert(await page.evaluate(() => document.activeElement?.id) === "sent-title", "focus did not move to the answer");
+  const unknownText = (await page.locator("#sent-message").innerText()).replace(nobody, "ADDRESS");
+  assert(unknownText === "If an account uses ADDRESS, we sent it a link to choose a new password.", `answer: ${unknownText}`);
+  assert((await sent.getByRole("link", { name: "dev mailbox" }).getAttribute("href")) === "/dev/mailbox", "no dev mailbox hint");
+  await page.getByRole("button", { name: "Use another address" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send me a link" }).click();
+  await sent.getByText(email).waitFor();
+  const knownText = (await page.locator("#sent-message").innerText()).replace(email, "ADDRESS");
+  assert(knownText === unknownText, `a known address is answered differently: ${knownText}`);
+  await page.screenshot({ path: join(SHOT_DIR, "forgot-password.png"), fullPage: true });
+
+  // The email, as the dev mailbox shows it: follow its link.
+  const link = await latestMail(page.request, email, "reset-password", "/reset-password");
+  await sent.getByRole("link", { name: "dev mailbox" }).click();
+  await page.getByRole("heading", { name: "Dev mailbox" }).waitFor();
+  await page.locator("article", { hasText: email }).first().getByRole("link", { name: link }).click();
+  await heading(page, "Choose a new password");
+  assert(page.url() === link, `the mailbox link led to ${page.url()}`);
+
+  const pw = page.getByLabel("New password", { exact: true });
+  const confirm = page.getByLabel("Confirm new password", { exact: true });
+  const set = page.getByRole("button", { name: "Set new password" });
+  // The policy's refusal, from the gateway, next to the field.
+  await pw.fill("password123");
+  await confirm.fill("password123");
+  await set.click();
+  const why = await fieldError(page, "password");
+  assert(/^Password is too common or too easy to guess/.test(why), `weak password: ${why}`);
+  assert((await pw.getAttribute("aria-invalid")) === "true" && await pw.evaluate((el) => el === document.activeElement),
+    "the refused field is not marked and focused");
+  // Checked on the page: the two must match.
+  await pw.fill(newPassword);
+  await confirm.fill(newPassword + "!");
+  await set.click();
+  assert((await fieldError(page, "confirm")) === "The two passwords do not match.", "mismatch not shown");
+  await page.screenshot({ path: join(SHOT_DIR, "reset-password-refused.png"), fullPage: true });
+  await page.getByLabel("Show passwords").check();
+  assert((await pw.getAttribute("type")) === "text", "Show passwords does not show them");
+  await confirm.fill(newPassword);
+  await set.click();
+  await page.waitForURL((u) => u.pathname === "/sign-in");
+  assert(path(page).startsWith("/sign-in?notice=password-reset"), `after the reset: ${path(page)}`);
+  await page.locator("#notice").getByText("Your new password is set: sign in with it.").waitFor();
+  assert((await page.getByLabel("Email").inputValue()) === email, "the account's email is not filled in");
+
+  // The old password is refused with the generic error; the new one works.
+  await page.getByLabel("Password").fill(oldPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("#form-error").getByText("Invalid email or password.").waitFor();
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => u.pathname === "/dashboard/tasks");
+  await page.locator("#user").getByText("Rita Reset").waitFor();
+
+  // The same link again: it worked once.
+  const again = await context.newPage();
+  await again.goto(link);
+  await heading(again, "Choose a new password");
+  await again.getByLabel("New password", { exact: true }).fill("another fine phrase for later");
+  await again.getByLabel("Confirm new password", { exact: true }).fill("another fine phrase for later");
+  await again.getByRole("button", { name: "Set new password" }).click();
+  await again.getByRole("heading", { name: "This link does not work" }).waitFor();
+  await again.getByText("This password reset link is invalid or has expired, or it was used already").waitFor();
+  assert(!(await again.locator("#set-password").isVisible()), "the form is still offered");
+  await again.screenshot({ path: join(SHOT_DIR, "reset-link-used.png"), fullPage: true });
+  await again.getByRole("link", { name: "Ask for a new link" }).click();
+  await heading(again, "Forgot your password?");
+  return again;
+});
+
+scenario("accept an invitation on a phone-sized screen with the keyboard: choose a password, then sign in", async ({ page, context, watch }) => {
+  await signIn(page, "admin");
+  const email = uniqueEmail("ivy");
+  const invited = await page.evaluate(async (email) => {
+    const csrf = (document.cookie.match(/(?:^|; )(?:__Host-)?cgw_csrf=([^;]+)/) || [])[1] || "";
+    const r = await fetch("/api/admin/invitations", {
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": decodeURIComponent(csrf) },
+      body: JSON.stringify({ email, name: "Ivy Invitee", role: "member" }),
+    });
+    return { status: r.status, body: await r.json() };
+  }, email);
+  assert(invited.status === 201 && invited.body.email === email, `invitation: ${JSON.stringify(invited)}`);
+  const link = await latestMail(page.request, email, "invitation", "/accept-invitation");
+
+  const phoneContext = await context.browser().newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await phoneContext.newPage();
+  watch(phone);
+  await phone.goto(link);
+  await heading(phone, "Accept your invitation");
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+
+  // Keyboard only: Tab to the first field, type, Tab, type, Enter.
+  const tabTo = async (id) => {
+    for (let i = 0; i < 10 && (await phone.evaluate(() => document.activeElement?.id)) !== id; i++) await phone.keyboard.press("Tab");
+    assert(await phone.evaluate(() => document.activeElement?.id) === id, `Tab does not reach #${id}`);
+    const outline = await phone.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert(outline !== "none", `no visible focus on #${id}`);
+  };
+  await tabTo("password");
+  await phone.keyboard.type("short");
+  await phone.keyboard.press("Enter");
+  assert((await fieldError(phone, "password")) === "Use at least 8 characters.", "short password not caught on the page");
+  // A password with the invited user's name: refused by the gateway with
+  // the account's details, after the link was checked; the link still works.
+  await phone.getByLabel("Password", { exact: true }).fill("ivy plants tulips in october");
+  await phone.getByLabel("Confirm password", { exact: true }).fill("ivy plants tulips in october");
+  await phone.getByLabel("Confirm password", { exact: true }).press("Enter");
+  const why = await fieldError(phone, "password");
+  assert(why === "Password must not contain your name or email address.", `personal password: ${why}`);
+  const good = "saffron kites over the marsh";
+  await phone.getByLabel("Password", { exact: true }).fill(good);
+  await tabTo("confirm");
+  await phone.keyboard.press("Control+A");
+  await phone.keyboard.type(good);
+  await phone.keyboard.press("Enter");
+  await phone.waitForURL((u) => u.pathname === "/sign-in");
+  await phone.locator("#notice").getByText("Your password is set and your account is ready: sign in.").waitFor();
+  assert((await phone.getByLabel("Email").inputValue()) === email, "the account's email is not filled in");
+  await phone.getByLabel("Password").fill(good);
+  await phone.getByLabel("Password").press("Enter");
+  await phone.waitForURL((u) => u.pathname === "/dashboard/tasks");
+  await phone.locator("#user").getByText("Ivy Invitee").waitFor();
+  await phone.screenshot({ path: join(SHOT_DIR, "invitation-accepted.png"), fullPage: true });
+
+  // The invitation link again: used.
+  await phone.goto(link);
+  await phone.getByLabel("Password", { exact: true }).fill("one more long phrase here");
+  await phone.getByLabel("Confirm password", { exact: true }).fill("one more long phrase here");
+  await phone.getByRole("button", { name: "Create my account" }).click();
+  await phone.getByRole("heading", { name: "This invitation link does not work" }).waitFor();
+  await phone.getByText("Ask the person who invited you to send a new invitation.").waitFor();
+  return phone; // the scenario's screenshot (its context closes with the browser)
+});
+
+scenario("confirm an email address: sign-in says it is unconfirmed and sends a new link; the link confirms it once", async ({ page }) => {
+  const email = uniqueEmail("vera");
+  const password = "marble otters juggle kindly";
+  const first = await signUp(page, email, password, "Vera Verify");
+
+  // The right password of an unconfirmed account: 403 email_unverified,
+  // and a way to get a new link.
+  await page.goto(GW + "/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("#form-error")
+    .getByText("Confirm your email address to sign in: open the link we sent you, or send a new one.").waitFor();
+  assert(new URL(page.url()).pathname === "/sign-in", "an unconfirmed account was signed in");
+  const resend = page.getByRole("button", { name: "Send a new confirmation link" });
+  await resend.click();
+  const status = page.locator("#resend-status");
+  await status.getByText(`If ${email} has an account waiting for confirmation, we sent it a new link. Open it, then sign in.`).waitFor();
+  assert((await status.getByRole("link", { name: "dev mailbox" }).count()) === 1, "no dev mailbox hint");
+  await page.screenshot({ path: join(SHOT_DIR, "sign-in-unverified.png"), fullPage: true });
+
+  const second = await latestMail(page.request, email, "verify-email", "/verify-email", { not: [first] });
+  await page.goto(second);
+  await page.getByRole("heading", { name: "Your email address is confirmed" }).waitFor();
+  await page.locator("#verified-message").getByText(email).waitFor();
+  await page.screenshot({ path: join(SHOT_DIR, "email-confirmed.png"), fullPage: true });
+  await page.getByRole("link", { name: "Sign in", exact: true }).click();
+  await page.locator("#notice").getByText("Your email address is confirmed: sign in.").waitFor();
+  assert((await page.getByLabel("Email").inputValue()) === email, "the confirmed email is not filled in");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => u.pathname === "/dashboard/tasks");
+  await page.locator("#user").getByText("Vera Verify").waitFor();
+
+  // The same link again: used. The page offers a new one, and answers the
+  // same for this (now confirmed) address as for any.
+  await page.goto(second);
+  await page.getByRole("heading", { name: "This link does not work" }).waitFor();
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send a new link" }).click();
+  await page.locator("#resend-status").getByText(`If ${email} has an account waiting for confirmation, we sent it a new link.`).waitFor();
+});
+
+scenario("links without a token or with a made-up one say so; the account pages show limits and outages with their waits", async ({ page }) => {
+  await page.goto(GW + "/reset-password");
+  await page.getByRole("heading", { name: "This link does not work" }).waitFor();
+  await page.getByText("This link is incomplete: it has no token.").waitFor();
+  assert((await page.getByRole("link", { name: "Ask for a new link" }).getAttribute("href")) === "/forgot-password", "no way to ask again");
+
+  await page.goto(GW + "/verify-email?token=not-a-real-token");
+  await page.getByRole("heading", { name: "This link does not work" }).waitFor();
+  await page.getByLabel("Email").waitFor();
+
+  await page.goto(GW + "/accept-invitation?token=not-a-real-token");
+  await page.getByLabel("Password", { exact: true }).fill("lemon bicycles in the rain");
+  await page.getByLabel("Confirm password", { exact: true }).fill("lemon bicycles in the rain");
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await page.getByRole("heading", { name: "This invitation link does not work" }).waitFor();
+
+  // The forgot-password page checks the address before sending it.
+  await page.goto(GW + "/forgot-password");
+  await page.getByRole("button", { name: "Send me a link" }).click();
+  assert((await fieldError(page, "email")) === "Enter your email address.", "empty email not caught");
+  await page.getByLabel("Email").fill("not an address");
+  await page.getByRole("button", { name: "Send me a link" }).click();
+  assert((await fieldError(page, "email")) === "Enter an email address like name@example.org.", "bad email not caught");
+
+  // The per-address limit (FORGOT_PASSWORD_LIMIT_EMAIL, 3 an hour), the
+  // same for an address without an account: the wait, the button held.
+  const nobody = uniqueEmail("limit");
+  const ask = page.getByRole("button", { name: /^Send me a link/ });
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) await page.getByRole("button", { name: "Use another address" }).click();
+    await page.getByLabel("Email").fill(nobody);
+    await ask.click();
+    await page.getByRole("heading", { name: "Check your inbox" }).waitFor();
+  }
+  await page.getByRole("button", { name: "Use another address" }).click();
+  await ask.click();
+  await page.locator("#form-error").getByText(/^Too many requests\. Try again in \d+ minutes\.$/).waitFor();
+  assert(await ask.isDisabled() && /\(wait \d+ minutes\)$/.test(await ask.innerText()), "the button is not held for the wait");
+  assert(await page.evaluate(() => document.activeElement?.id) === "form-error", "focus did not move to the error");
+
+  // An outage while confirming (the gateway's 503, injected once): the wait,
+  // then Try again posts the link again.
+  let answered = 0;
+  await page.route("**/api/auth/verify-email", async (route) => {
+    if (answered++ > 0) return route.continue();
+    await route.fulfill({ status: 503, headers: { "Content-Type": "application/json", "Retry-After": "2" },
+      body: JSON.stringify({ error: { code: "state_unavailable", message: "unavailable", requestId: "r1" } }) });
+  });
+  await page.goto(GW + "/verify-email?token=not-a-real-token-either");
+  await page.locator("#retry-error").getByText("The service is unavailable right now. Try again in 2 seconds.").waitFor();
+  const again = page.getByRole("button", { name: /^Try again/ });
+  assert(await again.isDisabled(), "Try again enabled before the wait");
+  await until(async () => !(await again.isDisabled()), "Try again never enabled", 5000);
+  await again.click();
+  await page.getByRole("heading", { name: "This link does not work" }).waitFor();
+  assert(answered === 2, `verify-email posted ${answered} times`);
+});
+
 scenario("sign-in error states: a locked account and a rate limit show their waits (last: it spends the login limit)", async ({ page }) => {
   await page.goto(GW + "/sign-in");
   const alert = page.locator("#form-error");
@@ -538,7 +836,7 @@ for (const [i, sc] of scenarios.entries()) {
   const started = Date.now();
   let target = page;
   try {
-    const returned = await sc.fn({ page, context });
+    const returned = await sc.fn({ page, context, watch });
     if (returned && typeof returned.screenshot === "function") target = returned;
     if (problems.length) throw new Error(problems.join("; "));
     passed++;

@@ -4,11 +4,14 @@
 // no build step and no third-party code: a fresh clone serves it with
 // `go run ./cmd/gateway -dev`.
 //
-// Pages: /sign-in, and the signed-in shell at /dashboard/... (tasks,
+// Pages: /sign-in, the account pages the gateway's emails link to
+// (/forgot-password, /reset-password, /verify-email, /accept-invitation;
+// public, like sign-in), and the signed-in shell at /dashboard/... (tasks,
 // notifications, and for staff beneficiaries, donations, meetings; a live
 // page that uses the official Convex browser client; the user's sessions,
 // with sign-out of one or of all the others). The pages talk to the
-// gateway's JSON API only; every rule (roles, ownership) stays in Convex.
+// gateway's JSON API only; every rule (roles, ownership, the password
+// policy, the links' tokens) stays in the gateway and Convex.
 //
 // The live page loads the Convex client bundle from /vendor/convex-browser.js,
 // served from Options.VendorDir when it is set (the bundle is built from the
@@ -32,6 +35,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/convexgw/convexgw/mail"
 	"github.com/convexgw/convexgw/routes"
 )
 
@@ -39,8 +43,26 @@ import (
 var static embed.FS
 
 // SignInPath is the sign-in page; a page that needs a session redirects
-// here with ?redirect=<the page's path and query>.
+// here with ?redirect=<the page's path and query>. It is the path of the
+// emails' sign-in link too (mail.SignInPath).
 const SignInPath = "/sign-in"
+
+// Paths of the account pages: the paths the gateway's emails link to
+// (mail.Links), so a link opens its page. The pages are public (no session
+// needed): the link's token, read from ?token=, is the credential, and the
+// page posts it to the gateway's account-flow route.
+const (
+	// ForgotPasswordPath asks for a reset link (POST /api/auth/forgot-password).
+	ForgotPasswordPath = mail.ForgotPasswordPath
+	// ResetPasswordPath sets a new password with ?token= (POST /api/auth/reset-password).
+	ResetPasswordPath = mail.ResetPasswordPath
+	// VerifyEmailPath confirms an address with ?token= on load (POST
+	// /api/auth/verify-email), and offers a new link when it fails.
+	VerifyEmailPath = mail.VerifyEmailPath
+	// AcceptInvitationPath sets an invited user's first password with
+	// ?token= (POST /api/auth/accept-invitation).
+	AcceptInvitationPath = mail.InvitationPath
+)
 
 // HomePath is the first page after sign-in.
 const HomePath = "/dashboard/tasks"
@@ -65,9 +87,11 @@ type Options struct {
 // UI serves the pages and their assets. It is safe for concurrent use; its
 // files never change after New.
 type UI struct {
-	signIn, app []byte
-	assets      map[string]asset // by path below static/assets
-	vendor      fs.FS            // nil without Options.VendorDir
+	signIn, app                                []byte
+	forgotPassword, resetPassword, verifyEmail []byte
+	acceptInvitation                           []byte
+	assets                                     map[string]asset // by path below static/assets
+	vendor                                     fs.FS            // nil without Options.VendorDir
 }
 
 type asset struct {
@@ -82,6 +106,10 @@ func New(opts Options) *UI {
 	u := &UI{assets: map[string]asset{}}
 	u.signIn = mustRead("static/sign-in.html")
 	u.app = mustRead("static/app.html")
+	u.forgotPassword = mustRead("static/forgot-password.html")
+	u.resetPassword = mustRead("static/reset-password.html")
+	u.verifyEmail = mustRead("static/verify-email.html")
+	u.acceptInvitation = mustRead("static/accept-invitation.html")
 	err := fs.WalkDir(static, "static/assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -140,6 +168,37 @@ func (u *UI) Home(c echo.Context) error {
 // a signed-in visitor on to the redirect target.
 func (u *UI) SignIn(c echo.Context) error {
 	return page(c, u.signIn)
+}
+
+// ForgotPassword serves the page asking for a password-reset link: one
+// email field, then always the same "if an account uses this address, we
+// sent it a link" (the gateway's answer is the same 202 for every address).
+// In dev mode it points to the dev mailbox. Open to everyone.
+func (u *UI) ForgotPassword(c echo.Context) error {
+	return page(c, u.forgotPassword)
+}
+
+// ResetPassword serves the page the reset emails link to: the new password
+// twice, posted with the link's ?token=; the password policy's refusals
+// show next to the field, an unknown, used or expired link says so with a
+// way to ask again, success leads to sign-in with a notice. Open to
+// everyone (the token is the credential).
+func (u *UI) ResetPassword(c echo.Context) error {
+	return page(c, u.resetPassword)
+}
+
+// VerifyEmail serves the page the verification emails link to: it posts
+// the link's ?token= on load and shows the outcome; when the link does not
+// work it offers to send a new one. Open to everyone.
+func (u *UI) VerifyEmail(c echo.Context) error {
+	return page(c, u.verifyEmail)
+}
+
+// AcceptInvitation serves the page the invitation emails link to: the
+// invited user's first password, twice, posted with the link's ?token=;
+// success leads to sign-in with a notice. Open to everyone.
+func (u *UI) AcceptInvitation(c echo.Context) error {
+	return page(c, u.acceptInvitation)
 }
 
 // App serves the signed-in shell for every /dashboard page; its script

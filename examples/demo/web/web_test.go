@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/convexgw/convexgw/mail"
 )
 
 // serve runs h for one request on a bare Echo (no gateway middleware) and
@@ -72,15 +75,66 @@ func TestAssets(t *testing.T) {
 	}
 }
 
-func TestSignInPage(t *testing.T) {
-	rec := serve(t, "/sign-in", New(Options{}).SignIn, "/sign-in", nil)
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `<form id="signin"`) {
-		t.Fatalf("sign-in: %d %.80q", rec.Code, rec.Body.String())
+// TestPublicPages checks the pages served without a session: the sign-in
+// page and the account pages the emails link to, each with its form or
+// section, the page CSP, never stored.
+func TestPublicPages(t *testing.T) {
+	u := New(Options{})
+	// Until its script runs, a form's submit button is off: sent earlier,
+	// the form would go out as a GET with the password in the URL.
+	const submitOff = `<button id="submit" type="submit" class="primary" disabled>`
+	tests := []struct {
+		path string
+		h    echo.HandlerFunc
+		want []string // substrings of the body
+	}{
+		{"/sign-in", u.SignIn, []string{`<form id="signin"`, submitOff, `href="/forgot-password"`, `id="unverified"`, `src="/assets/js/sign-in.js"`}},
+		{"/forgot-password", u.ForgotPassword, []string{`<form id="forgot"`, submitOff, `id="sent"`, `src="/assets/js/forgot-password.js"`}},
+		{"/reset-password?token=abc", u.ResetPassword, []string{`<form id="set-password"`, submitOff, `autocomplete="new-password"`,
+			`href="/forgot-password"`, `src="/assets/js/reset-password.js"`}},
+		{"/verify-email?token=abc", u.VerifyEmail, []string{`<form id="resend"`, `id="verified"`, `src="/assets/js/verify-email.js"`}},
+		{"/accept-invitation?token=abc", u.AcceptInvitation, []string{`<form id="set-password"`, submitOff, `autocomplete="new-password"`,
+			`src="/assets/js/accept-invitation.js"`}},
 	}
-	h := rec.Header()
-	if h.Get("Content-Security-Policy") != PageCSP || h.Get("Cache-Control") != "no-store" ||
-		h.Get("Content-Type") != "text/html; charset=utf-8" {
-		t.Fatalf("headers %v", h)
+	for _, tt := range tests {
+		route := strings.SplitN(tt.path, "?", 2)[0]
+		rec := serve(t, route, tt.h, tt.path, nil)
+		if rec.Code != http.StatusOK {
+			t.Errorf("%s: %d", tt.path, rec.Code)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(rec.Body.String(), w) {
+				t.Errorf("%s: body lacks %s", tt.path, w)
+			}
+		}
+		h := rec.Header()
+		if h.Get("Content-Security-Policy") != PageCSP || h.Get("Cache-Control") != "no-store" ||
+			h.Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Errorf("%s: headers %v", tt.path, h)
+		}
+	}
+}
+
+// TestAccountPagePaths checks the pages are at the paths the gateway's
+// emails link to: a link to any other path would be a 404.
+func TestAccountPagePaths(t *testing.T) {
+	links, err := mail.NewLinks("https://app.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ link, path string }{
+		{links.ResetPassword("tok"), ResetPasswordPath},
+		{links.VerifyEmail("tok"), VerifyEmailPath},
+		{links.Invitation("tok"), AcceptInvitationPath},
+		{links.ForgotPassword(), ForgotPasswordPath},
+		{links.SignIn(), SignInPath},
+	}
+	for _, tt := range tests {
+		u, err := url.Parse(tt.link)
+		if err != nil || u.Path != tt.path {
+			t.Errorf("the email link %s is not at the page path %s", tt.link, tt.path)
+		}
 	}
 }
 
@@ -139,7 +193,11 @@ func TestEmbeddedFilesHoldTogether(t *testing.T) {
 		regexp.MustCompile(`\sstyle=`),
 		regexp.MustCompile(`\son[a-z]+=`),
 	}
-	for _, page := range []string{"static/sign-in.html", "static/app.html"} {
+	pages, err := fs.Glob(static, "static/*.html")
+	if err != nil || len(pages) < 6 {
+		t.Fatalf("pages %v: %v", pages, err)
+	}
+	for _, page := range pages {
 		b, _ := static.ReadFile(page)
 		for _, m := range refs.FindAllStringSubmatch(string(b), -1) {
 			if _, ok := u.assets[strings.TrimPrefix(m[1], "/assets/")]; !ok {
@@ -153,7 +211,7 @@ func TestEmbeddedFilesHoldTogether(t *testing.T) {
 		}
 	}
 	n := 0
-	err := fs.WalkDir(static, "static/assets", func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(static, "static/assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(p) != ".js" {
 			return err
 		}
@@ -172,5 +230,45 @@ func TestEmbeddedFilesHoldTogether(t *testing.T) {
 	})
 	if err != nil || n < 8 {
 		t.Fatalf("walked %d modules: %v", n, err)
+	}
+}
+
+// TestPageScriptsFindTheirElements checks each public page's scripts look
+// up (getElementById with a literal id) only elements the page has: a
+// renamed id would otherwise be a null at run time, found only in a
+// browser.
+func TestPageScriptsFindTheirElements(t *testing.T) {
+	byID := regexp.MustCompile(`getElementById\("([^"]+)"\)`)
+	tests := []struct {
+		page    string
+		scripts []string
+	}{
+		{"sign-in.html", []string{"sign-in.js"}},
+		{"forgot-password.html", []string{"forgot-password.js"}},
+		{"reset-password.html", []string{"reset-password.js", "set-password.js"}},
+		{"accept-invitation.html", []string{"accept-invitation.js", "set-password.js"}},
+		{"verify-email.html", []string{"verify-email.js"}},
+	}
+	for _, tt := range tests {
+		html, err := static.ReadFile("static/" + tt.page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, s := range tt.scripts {
+			js, err := static.ReadFile("static/assets/js/" + s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range byID.FindAllStringSubmatch(string(js), -1) {
+				n++
+				if !strings.Contains(string(html), `id="`+m[1]+`"`) {
+					t.Errorf("%s: %s looks up #%s, which the page lacks", tt.page, s, m[1])
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no lookups found in %v", tt.page, tt.scripts)
+		}
 	}
 }

@@ -182,6 +182,14 @@ export function errorText(err) {
       return "Could not reach the gateway. Check your connection and try again.";
     case err.code === "invalid_credentials":
       return "Invalid email or password.";
+    case err.code === "email_unverified":
+      return "Confirm your email address to sign in: open the link we sent you, or send a new one.";
+    case err.code === "invalid_token":
+      return "This link is invalid or has expired, or it was used already.";
+    case err.code === "mail_not_configured":
+      return "This server cannot send email, so this is unavailable. Ask the site's administrator.";
+    case err.code === "not_enabled":
+      return "This is not enabled on this server.";
     case err.code === "account_locked":
       return `Too many failed sign-ins for this account.${wait}`;
     case err.code === "rate_limited" || err.status === 429:
@@ -202,5 +210,73 @@ export function errorText(err) {
       return "Your session has ended. Sign in again.";
     default:
       return `Something went wrong${err.requestId ? ` (request ${err.requestId})` : ""}. Try again.`;
+  }
+}
+
+// looksLikeEmail is the pages' check of an email field before sending it:
+// something@something, no spaces. The gateway checks properly.
+export function looksLikeEmail(s) {
+  return typeof s === "string" && /^[^\s@]+@[^\s@]+$/.test(s);
+}
+
+// MIN_PASSWORD_CHARS and MAX_PASSWORD_BYTES are the password policy's
+// length rules (auth.MinPasswordRunes, auth.MaxPasswordBytes: what bcrypt
+// reads). The gateway also refuses common and guessable passwords, and
+// ones with the account's name or email; only it can say so.
+export const MIN_PASSWORD_CHARS = 8;
+export const MAX_PASSWORD_BYTES = 72;
+
+// newPasswordProblem says what is wrong with a new password before it is
+// sent ("" when nothing the page can check): empty, shorter than
+// MIN_PASSWORD_CHARS characters (code points, as the gateway counts), or
+// longer than MAX_PASSWORD_BYTES bytes of UTF-8.
+export function newPasswordProblem(password) {
+  const pw = typeof password === "string" ? password : "";
+  if (pw === "") return "Enter a new password.";
+  if ([...pw].length < MIN_PASSWORD_CHARS) return `Use at least ${MIN_PASSWORD_CHARS} characters.`;
+  if (new TextEncoder().encode(pw).length > MAX_PASSWORD_BYTES) {
+    return `Use at most ${MAX_PASSWORD_BYTES} bytes: fewer characters (accented letters and emoji count as 2 to 4).`;
+  }
+  return "";
+}
+
+// fieldSentence turns a gateway field error ("is too common ...", "must be
+// at least 8 characters") into a sentence about label: "Password is too
+// common ...". A reason that is already a sentence is kept.
+export function fieldSentence(label, reason) {
+  const r = String(reason ?? "").trim();
+  if (r === "") return "";
+  if (/^[A-Z]/.test(r)) return /[.!?]$/.test(r) ? r : `${r}.`;
+  return `${label} ${r}${/[.!?]$/.test(r) ? "" : "."}`;
+}
+
+// linkToken returns the ?token= of an emailed link's page (a location.search
+// string), or "" when there is none or it cannot be one (over 256 bytes,
+// the gateway's bound; whitespace inside).
+export function linkToken(search) {
+  const t = (new URLSearchParams(search || "").get("token") || "").trim();
+  return t.length > 256 || /\s/.test(t) ? "" : t;
+}
+
+// signInNotice is the sign-in page's notice for its ?notice= (and
+// ?signedOut= for a reset: how many sessions the reset ended), from a
+// fixed list: "" for anything else, so a link cannot put its own words on
+// the page.
+export function signInNotice(search) {
+  const q = new URLSearchParams(search || "");
+  switch (q.get("notice")) {
+    case "password-reset": {
+      const n = Number(q.get("signedOut"));
+      const out = Number.isInteger(n) && n > 0
+        ? ` Your account was signed out everywhere (${n} ${n === 1 ? "session" : "sessions"}).`
+        : "";
+      return `Your new password is set: sign in with it.${out}`;
+    }
+    case "invitation-accepted":
+      return "Your password is set and your account is ready: sign in.";
+    case "email-verified":
+      return "Your email address is confirmed: sign in.";
+    default:
+      return "";
   }
 }
