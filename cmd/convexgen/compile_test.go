@@ -291,6 +291,9 @@ func TestCassettesRoundTrip(t *testing.T) {
 			if json.Unmarshal([]byte(in.Response.Body), &resp) != nil || resp.Status != "success" {
 				continue // errors carry no typed value; their args may be invalid on purpose
 			}
+			if bytes.HasPrefix([]byte(in.Request.Path), []byte("auth:")) {
+				continue // the login contract: excluded (package accounts declares it)
+			}
 			b, ok := r.Lookup(in.Request.Path)
 			if !ok {
 				t.Errorf("%s: %s has no binding", f, in.Request.Path)

@@ -87,7 +87,7 @@ func BenchmarkTasksListClient(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := q.Call(ctx, env.client, TaskListArgs{}); err != nil {
+			if _, err := q.Call(ctx, env.client, TasksListArgs{}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -199,7 +199,7 @@ func (r *replayEnv) matchRecorded(label, path string, st int, out []byte, value 
 		if err := convexclient.Unmarshal(value, &rec); err != nil {
 			fail("%v", err)
 		}
-		got := decodeJSON[DonationStats](r.t, out)
+		got := decodeJSON[DonationsStatsResult](r.t, out)
 		if int64(got.Count) != int64(rec.Count) || got.Total != rec.Total ||
 			!strings.Contains(string(out), `"count":`+strconv.FormatInt(int64(rec.Count), 10)) {
 			fail("stats differ")
@@ -288,8 +288,8 @@ func asUser(name, idVar string) func(r *replayEnv) error {
 // gateway does (deploy key, no identity).
 func createNotification(user, title, body string) func(r *replayEnv) error {
 	return func(r *replayEnv) error {
-		_, err := r.bind.CreateNotification.Call(context.Background(), r.client,
-			NotificationCreateArgs{UserID: r.vars[user], Title: title, Body: body})
+		_, err := r.bind.NotificationsCreate.Call(context.Background(), r.client,
+			NotificationsCreateArgs{UserID: UsersID(r.vars[user]), Title: title, Body: body})
 		return err
 	}
 }
