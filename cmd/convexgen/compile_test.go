@@ -26,26 +26,7 @@ func TestGeneratedCodeCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module: skipped with -short")
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	goVersion := "1.26"
-	if mod, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
-		for _, line := range strings.Split(string(mod), "\n") {
-			if v, ok := strings.CutPrefix(line, "go "); ok {
-				goVersion = strings.TrimSpace(v)
-			}
-		}
-	}
-	gomod := fmt.Sprintf("module convexgen.test\n\ngo %s\n\nrequire github.com/convexgw/convexgw v0.0.0\n\nreplace github.com/convexgw/convexgw => %s\n", goVersion, root)
-	write(t, filepath.Join(dir, "go.mod"), gomod)
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(dir, "go.sum"), string(sum))
+	root, dir := tempModule(t)
 	cassettes := filepath.Join(root, "examples", "demo", "testdata", "cassettes")
 	for _, g := range goldens(t) {
 		spec, err := filepath.Abs(g.spec)
@@ -66,17 +47,51 @@ func TestGeneratedCodeCompiles(t *testing.T) {
 		}
 		write(t, filepath.Join(pkg, "bindings_test.go"), test)
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
 	for _, args := range [][]string{{"vet", "./..."}, {"test", "-count=1", "./..."}} {
-		cmd := exec.Command(goTool, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local", "GOPROXY=off")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		t.Logf("go %s:\n%s", strings.Join(args, " "), out)
+		goIn(t, dir, args...)
 	}
+}
+
+// tempModule makes a temporary module that requires this one (by a replace
+// directive, with its go.sum) and returns this module's root and its
+// directory.
+func tempModule(t *testing.T) (root, dir string) {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	goVersion := "1.26"
+	if mod, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
+		for _, line := range strings.Split(string(mod), "\n") {
+			if v, ok := strings.CutPrefix(line, "go "); ok {
+				goVersion = strings.TrimSpace(v)
+			}
+		}
+	}
+	gomod := fmt.Sprintf("module convexgen.test\n\ngo %s\n\nrequire github.com/convexgw/convexgw v0.0.0\n\nreplace github.com/convexgw/convexgw => %s\n", goVersion, root)
+	write(t, filepath.Join(dir, "go.mod"), gomod)
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "go.sum"), string(sum))
+	return root, dir
+}
+
+// goIn runs the go command in dir (offline, modules from the cache) and
+// fails the test with its output when it fails.
+func goIn(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local", "GOPROXY=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	t.Logf("go %s:\n%s", strings.Join(args, " "), out)
 }
 
 func write(t *testing.T, path, content string) {
