@@ -97,11 +97,11 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 		defer cancel()
 		_ = g.Shutdown(sctx)
 	}()
-	b := &bench{opt: opt, log: stderr, fake: fake, base: g.URL()}
+	b := &bench{opt: opt, log: stderr, fake: fake, base: g.URL(), issuer: cfg.PublicURL}
 	if err := b.signIn(ctx, s.identityMode); err != nil {
 		return err
 	}
-	if _, err := getOK(ctx, b.base+"/api/tasks", b.cookie); err != nil {
+	if err := ensureTasks(ctx, b.base, b.issuer, b.sess, benchTasks); err != nil {
 		return err
 	}
 	l := load{name: "profile-tasks", targets: []vegeta.Target{b.tasksTarget()}, workers: uint64(opt.concurrency),
