@@ -62,7 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Var(o.gatewayEnv, "gateway-env", "extra `KEY=VALUE` in the gateway's environment, applied last (repeatable), e.g. GOMAXPROCS=3, GOMEMLIMIT=24MiB, BCRYPT_WORKERS=1")
 	only := fs.String("only", "", "measure only these figures, comma-separated (e.g. P3,P5); default all")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (gateway binary and log)")
-	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "instead of the figures: run the gateway in this process, write a CPU profile (and FILE.allocs) of P1's proxied load to FILE and print the gateway's top costs")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "instead of the figures: run the gateway in a child process that profiles itself during P1's proxied load, write its CPU profile to FILE (allocations to FILE.allocs, base FILE.allocs.base) and print its CPU per request and top costs")
 	fs.BoolVar(&o.profileLogin, "profile-login", false, "with -cpuprofile: profile logins (P2's load) instead of the proxied query")
 	fs.BoolVar(&o.failOnMiss, "fail-on-miss", false, "exit 3 when a figure misses its target")
 	if err := fs.Parse(args); err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,9 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"strings"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -87,120 +83,6 @@ func startNullServer() (*http.Server, string, error) {
 	})}
 	go func() { _ = srv.Serve(ln) }()
 	return srv, "http://" + ln.Addr().String(), nil
-}
-
-// childEnv, set in the environment of the bench's own binary, makes it
-// serve one of the null servers in a process of its own and print its URL
-// instead of benchmarking: the floors of P1 and P4 then cross processes as
-// the gateway's requests do, and their CPU time is read like the gateway's.
-const childEnv = "GATEWAYBENCH_CHILD"
-
-// The null servers a child serves (childEnv values).
-const (
-	childNull503   = "null-503"   // startNullServer
-	childNullProxy = "null-proxy" // startNullProxy; the target is stdin's first line (JSON)
-)
-
-// serveChild is the child side: read the null proxy's target from stdin's
-// first line when needed, serve, print the URL, and exit when stdin closes
-// (the parent ended or stopped us).
-func serveChild(kind string) int {
-	in := bufio.NewReader(os.Stdin)
-	var url string
-	var stop func()
-	switch kind {
-	case childNull503:
-		srv, u, err := startNullServer()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		url, stop = u, func() { _ = srv.Close() }
-	case childNullProxy:
-		line, err := in.ReadBytes('\n')
-		var to vegeta.Target
-		if err == nil {
-			err = json.Unmarshal(line, &to)
-		}
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "null proxy target: %v\n", err)
-			return 1
-		}
-		p, err := startNullProxy(to)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		url, stop = p.url, p.close
-	default:
-		fmt.Fprintf(os.Stderr, "unknown child %q\n", kind)
-		return 2
-	}
-	fmt.Println(url)
-	_, _ = io.Copy(io.Discard, in)
-	stop()
-	return 0
-}
-
-// child is a null server in a process of its own.
-type child struct {
-	url  string
-	pid  int
-	stop func() // closes its stdin and waits for it to exit
-}
-
-// startChild runs the null server kind in a child process (this binary
-// again, its output to the bench's stderr), sending input (a JSON line, or
-// nil) first, and returns once it printed its URL.
-func startChild(ctx context.Context, kind string, input []byte) (*child, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.CommandContext(ctx, self)
-	cmd.Env = append(os.Environ(), childEnv+"="+kind)
-	cmd.Stderr = os.Stderr
-	cmd.SysProcAttr = childAttrs()
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	stop := func() { _ = stdin.Close(); _ = cmd.Wait() }
-	if input != nil {
-		if _, err := stdin.Write(append(bytes.TrimSpace(input), '\n')); err != nil {
-			_ = cmd.Process.Kill()
-			stop()
-			return nil, fmt.Errorf("%s process: %w", kind, err)
-		}
-	}
-	type result struct {
-		line string
-		err  error
-	}
-	ready := make(chan result, 1)
-	go func() {
-		line, err := bufio.NewReader(stdout).ReadString('\n')
-		ready <- result{line, err}
-	}()
-	select {
-	case r := <-ready:
-		if r.err != nil {
-			stop()
-			return nil, fmt.Errorf("%s process: %w", kind, r.err)
-		}
-		return &child{url: strings.TrimSpace(r.line), pid: cmd.Process.Pid, stop: stop}, nil
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		stop()
-		return nil, fmt.Errorf("%s process: no URL within 10s", kind)
-	}
 }
 
 // startNullProxyProcess runs the null proxy forwarding as to in a child

@@ -31,8 +31,8 @@ func merge(a, b *sample) *sample {
 // null proxy, a bare Go proxy in a process of its own (net/http in, pooled
 // client out, body copied: what any Go gateway pays on this machine, where
 // the load generator and the fake share the CPUs), both in max-rate mode
-// with the same workers: two alternating rounds each after a warm-up, so a
-// drift of the shared machine hits both alike. Also measured: the CPU time
+// with the same workers: four alternating rounds each after a warm-up, so
+// a drift of the shared machine hits both alike. Also measured: the CPU time
 // per request of the gateway process ÷ the null proxy process's (what the
 // gateway's own work costs, whatever other tenants take), the bench
 // process's CPU per request on each side (load generator + fake: the same
@@ -49,11 +49,12 @@ func (b *bench) proxiedQuery(ctx context.Context) figure {
 		return failed(id, name, target, err)
 	}
 	defer np.stop()
-	workers, half := uint64(b.opt.concurrency), b.opt.duration/2
+	const rounds = 4
+	workers, slice := uint64(b.opt.concurrency), b.opt.duration/rounds
 	nl := load{name: "p1-null-proxy", targets: []vegeta.Target{{Method: http.MethodGet, URL: np.url + "/api/tasks"}},
-		workers: workers, duration: half}
-	gw := load{name: "p1-gateway", targets: []vegeta.Target{b.tasksTarget()}, workers: workers, duration: half}
-	dl := load{name: "p1-direct", targets: []vegeta.Target{direct}, workers: workers, duration: half}
+		workers: workers, duration: slice}
+	gw := load{name: "p1-gateway", targets: []vegeta.Target{b.tasksTarget()}, workers: workers, duration: slice}
+	dl := load{name: "p1-direct", targets: []vegeta.Target{direct}, workers: workers, duration: slice}
 	for _, l := range []load{gw, nl, dl} { // warm-up: connections, caches, GC-sized heaps
 		w := l
 		w.duration = b.opt.duration / 5
@@ -75,7 +76,7 @@ func (b *bench) proxiedQuery(ctx context.Context) figure {
 		into.self, into.proxy, into.n = into.self+m.Self, into.proxy+m.Gate, into.n+s.count(nil)
 		return s, nil
 	}
-	for range 2 {
+	for range rounds {
 		s, err := measure(gw, b.gw.pid(), &gw2)
 		if err != nil {
 			return failed(id, name, target, err)

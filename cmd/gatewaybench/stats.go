@@ -101,11 +101,3 @@ func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond)
 
 // ms converts a duration to milliseconds as a float.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// countOrZero is count(nil), 0 for a nil sample.
-func (s *sample) countOrZero() int {
-	if s == nil {
-		return 0
-	}
-	return s.count(nil)
-}
