@@ -30,7 +30,8 @@ const profileMemRate = 64 << 10
 // exactly as its binary runs (gatewaycmd.Run with the environment the bench
 // gives the gateway process: logger, GOMAXPROCS, settings), plus commands
 // on stdin: "start" begins the CPU profile and records the allocations so
-// far, "stop" ends it and writes the allocations since. It prints
+// far, "heap" writes the live heap, "stop" ends the CPU profile and writes
+// the allocations since. It prints
 // "started", then "ok" per command; when stdin closes it shuts the gateway
 // down and exits with the gateway's code.
 func serveGatewayChild(in *bufio.Reader) int {
@@ -55,19 +56,22 @@ func serveGatewayChild(in *bufio.Reader) int {
 		switch cmd := trimLine(line); cmd {
 		case "":
 		case "start":
-			cerr = writeAllocs(cpuPath + ".allocs.base")
+			cerr = writeProfile("allocs", cpuPath+".allocs.base")
 			if cerr == nil {
 				cpuf, cerr = os.Create(cpuPath)
 			}
 			if cerr == nil {
 				cerr = pprof.StartCPUProfile(cpuf)
 			}
+		case "heap": // the live heap now, mid-load
+			runtime.GC()
+			cerr = writeProfile("heap", cpuPath+".heap")
 		case "stop":
 			pprof.StopCPUProfile()
 			if cpuf != nil {
 				cerr = cpuf.Close()
 			}
-			if werr := writeAllocs(cpuPath + ".allocs"); cerr == nil {
+			if werr := writeProfile("allocs", cpuPath+".allocs"); cerr == nil {
 				cerr = werr
 			}
 		default:
@@ -100,14 +104,14 @@ func trimLine(s string) string {
 	return s
 }
 
-// writeAllocs writes the allocation profile (everything allocated since
-// the process started, sampled) to path.
-func writeAllocs(path string) error {
+// writeProfile writes the named runtime profile to path: "allocs"
+// (everything allocated since the process started, sampled) or "heap".
+func writeProfile(name, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
 		f.Close()
 		return err
 	}
@@ -186,8 +190,16 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 		return err
 	}
 	m := startCPU(gw.pid)
+	heapErr := make(chan error, 1)
+	mid := time.AfterFunc(l.duration/2, func() { heapErr <- gw.command("heap", 30*time.Second) })
 	smp, err := attack(ctx, l)
 	cpuOK := m.stop()
+	if mid.Stop() {
+		heapErr <- nil // the load ended before its middle (interrupted)
+	}
+	if herr := <-heapErr; err == nil {
+		err = herr
+	}
 	if serr := gw.command("stop", 30*time.Second); err == nil {
 		err = serr
 	}
@@ -201,7 +213,8 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 		fmt.Fprintf(stdout, "CPU per request: gateway process %.0f µs, bench process (load generator + fake) %.0f µs\n",
 			us(m.Gate)/float64(n), us(m.Self)/float64(n))
 	}
-	fmt.Fprintf(stdout, "CPU profile %s, allocations %s.allocs (base %s.allocs.base)\n\n", cpuPath, cpuPath, cpuPath)
+	fmt.Fprintf(stdout, "CPU profile %s, allocations %s.allocs (base %s.allocs.base), live heap mid-load %s.heap\n\n",
+		cpuPath, cpuPath, cpuPath, cpuPath)
 	exe, err := os.Executable()
 	if err != nil {
 		return err
@@ -210,6 +223,7 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 		{"tool", "pprof", "-top", "-nodecount=30", exe, cpuPath},
 		{"tool", "pprof", "-top", "-cum", "-nodecount=50", exe, cpuPath},
 		{"tool", "pprof", "-top", "-nodecount=30", "-sample_index=alloc_space", "-base", cpuPath + ".allocs.base", exe, cpuPath + ".allocs"},
+		{"tool", "pprof", "-top", "-nodecount=20", "-sample_index=inuse_space", exe, cpuPath + ".heap"},
 	} {
 		fmt.Fprintf(stdout, "$ go %v\n", args[:len(args)-2])
 		cmd := exec.CommandContext(ctx, "go", args...)
