@@ -121,6 +121,39 @@ func BenchmarkUnmarshalTaskList20(b *testing.B) {
 	}
 }
 
+// genTask is benchTask as convexgen writes it: named types for ids and
+// literal unions (no methods that decode).
+type (
+	genTaskID     string
+	genUserID     string
+	genTaskStatus string
+	genTask       struct {
+		ID           genTaskID     `json:"_id"`
+		CreationTime float64       `json:"_creationTime"`
+		Title        string        `json:"title"`
+		Status       genTaskStatus `json:"status"`
+		Priority     genTaskStatus `json:"priority"`
+		UserID       genUserID     `json:"userId"`
+		CreatedAt    int64         `json:"createdAt"`
+		UpdatedAt    int64         `json:"updatedAt"`
+		Done         bool          `json:"done"`
+	}
+)
+
+func (genTaskStatus) Values() []string { return []string{"pending", "done"} }
+
+func BenchmarkUnmarshalTaskList20Generated(b *testing.B) {
+	data := []byte(taskListText(20))
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var out []genTask
+		if err := Unmarshal(data, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkUnmarshalTaskList20Dynamic(b *testing.B) {
 	data := []byte(taskListText(20))
 	b.SetBytes(int64(len(data)))

@@ -253,12 +253,16 @@ func buildStructInfo(t reflect.Type) *structInfo {
 	return si
 }
 
-// fastDecode is the decode kind of a field of type t.
+// fastDecode is the decode kind of a field of type t: string and float64,
+// and named types of those kinds that decode no differently (no
+// ValueUnmarshaler or json.Unmarshaler), such as the id and literal-union
+// types convexgen writes, whose fields would otherwise cost a type-cache
+// lookup each.
 func fastDecode(t reflect.Type) uint8 {
-	switch t {
-	case stringT:
+	switch {
+	case t == stringT, t.Kind() == reflect.String && types.unmarshalerKind(t) == unmarshalNone:
 		return decodeString
-	case float64T:
+	case t == float64T, t.Kind() == reflect.Float64 && types.unmarshalerKind(t) == unmarshalNone:
 		return decodeFloat64
 	}
 	return decodeAny

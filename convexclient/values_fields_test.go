@@ -49,3 +49,51 @@ func TestStructInfo(t *testing.T) {
 		t.Errorf("Unmarshal = %+v, %v", c, err)
 	}
 }
+
+// upperName decodes through its own UnmarshalJSON: never the fast path.
+type upperName string
+
+func (u *upperName) UnmarshalJSON(b []byte) error {
+	*u = upperName("UPPER:" + string(b))
+	return nil
+}
+
+type namedMeters float64
+
+// TestFastDecodeNamedTypes: named string and float64 types (convexgen's ids
+// and literal unions) take the fast paths unless they decode themselves.
+func TestFastDecodeNamedTypes(t *testing.T) {
+	cases := []struct {
+		t    reflect.Type
+		want uint8
+	}{
+		{reflect.TypeFor[string](), decodeString},
+		{reflect.TypeFor[genTaskID](), decodeString},
+		{reflect.TypeFor[genTaskStatus](), decodeString}, // has a Values method: still plain
+		{reflect.TypeFor[upperName](), decodeAny},
+		{reflect.TypeFor[float64](), decodeFloat64},
+		{reflect.TypeFor[namedMeters](), decodeFloat64},
+		{reflect.TypeFor[int64](), decodeAny},
+	}
+	for _, tc := range cases {
+		if got := fastDecode(tc.t); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.t, got, tc.want)
+		}
+	}
+	var v struct {
+		ID     genTaskID     `json:"id"`
+		Status genTaskStatus `json:"status"`
+		Name   upperName     `json:"name"`
+		Len    namedMeters   `json:"len"`
+		Odd    genTaskStatus `json:"odd"`
+	}
+	if err := Unmarshal([]byte(`{"id":"t1","len":2.5,"name":"x","odd":"not a value of it","status":"done"}`), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.ID != "t1" || v.Status != "done" || v.Name != `UPPER:"x"` || v.Len != 2.5 || v.Odd != "not a value of it" {
+		t.Fatalf("%+v", v)
+	}
+	if err := Unmarshal([]byte(`{"id":1,"len":"x","name":"x","odd":"","status":""}`), &v); err == nil {
+		t.Fatal("a number decoded into a named string type")
+	}
+}

@@ -49,8 +49,10 @@ type noteListArgs struct {
 		NumItems float64 `json:"numItems"`
 		Cursor   *string `json:"cursor"`
 	} `json:"paginationOpts"`
-	Status *noteStatus `json:"status,omitempty"`
-	Pinned *bool       `json:"pinned,omitempty"`
+	// Optional with an enum type, as convexgen generates an optional
+	// v.union of string literals; Pinned is the hand-written pointer form.
+	Status convexclient.Optional[noteStatus] `json:"status,omitzero"`
+	Pinned *bool                             `json:"pinned,omitempty"`
 }
 
 // noteStatus is an enum type with its values, as convexgen generates them.
@@ -63,8 +65,8 @@ type noteID struct {
 }
 
 type noteCreate struct {
-	Title  string  `json:"title"`
-	Status *string `json:"status,omitempty"`
+	Title  string                            `json:"title"`
+	Status convexclient.Optional[noteStatus] `json:"status,omitzero"`
 }
 
 func (n *noteCreate) Validate(errs FieldErrors) {
@@ -110,7 +112,7 @@ func (b *notesBackend) deployment(opts convextest.Options) *convextest.Deploymen
 		var all []note
 		for i := len(b.notes) - 1; i >= 0; i-- {
 			n := b.notes[i]
-			if (args.Status == nil || string(*args.Status) == n.Status) && (args.Pinned == nil || (n.Pinned != nil && *n.Pinned == *args.Pinned)) {
+			if (!args.Status.Set || string(args.Status.Value) == n.Status) && (args.Pinned == nil || (n.Pinned != nil && *n.Pinned == *args.Pinned)) {
 				all = append(all, n)
 			}
 		}
@@ -147,8 +149,8 @@ func (b *notesBackend) deployment(opts convextest.Options) *convextest.Deploymen
 		defer b.mu.Unlock()
 		b.next++
 		n := note{ID: fmt.Sprintf("note%04d", b.next), CreationTime: float64(b.next), Title: args.Title, Status: "draft"}
-		if args.Status != nil {
-			n.Status = *args.Status
+		if s, ok := args.Status.Get(); ok {
+			n.Status = string(s)
 		}
 		b.notes = append(b.notes, n)
 		return n.ID, nil
@@ -403,6 +405,14 @@ func TestAppResourceRoutes(t *testing.T) {
 	}
 	if st, body := env.do("POST", "/api/notes", `{"title":" "}`, ck, csrf); st != 400 || !strings.Contains(body, "title must not be empty") {
 		t.Fatalf("rule: %d %s", st, body)
+	}
+	if st, body := env.do("POST", "/api/notes", `{"title":"x","status":"gone"}`, ck, csrf); st != 400 ||
+		!strings.Contains(body, `"status":"must be one of: draft, done"`) {
+		t.Fatalf("enum body field: %d %s", st, body)
+	}
+	if st, body := env.do("POST", "/api/notes", `{"title":"x","status":7}`, ck, csrf); st != 400 ||
+		!strings.Contains(body, `"status":"must be a string"`) {
+		t.Fatalf("mistyped Optional field: %d %s", st, body)
 	}
 	if st, body := env.do("DELETE", "/api/notes/"+id, "", ck, csrf); st != 204 {
 		t.Fatalf("remove: %d %s", st, body)

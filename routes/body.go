@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -46,15 +47,19 @@ type Validator interface {
 // fieldSpec is one JSON field of a body struct.
 type fieldSpec struct {
 	index    int
-	required bool   // neither a pointer nor tagged omitempty
-	typeMsg  string // "must be a string", ...
+	required bool     // neither a pointer nor tagged omitempty
+	typeMsg  string   // "must be a string", ...
+	enum     []string // the values of an enum type (see enumValues)
 }
 
 // BodySpec decodes JSON request bodies into one struct type strictly: the
 // body must be one JSON object; unknown fields, wrong JSON types and missing
 // required fields are all reported at once, each under its field name. A
-// field is required unless it is a pointer or tagged omitempty; a JSON null counts as absent. When NonEmpty is set (patch
-// bodies) at least one field must be present. The path field (the document
+// field is required unless it is a pointer, a convexclient.Optional or
+// tagged omitempty/omitzero; a JSON null counts as absent. A field whose
+// type (or pointer or Optional element) has a method Values() []string, as
+// convexgen's enum types do, must hold one of those values. When NonEmpty
+// is set (patch bodies) at least one field must be present. The path field (the document
 // id of a PATCH: tagged `body:"path"`, or named by NewBodySpec) is not read
 // from the body (sending it there is an unknown field); SetPathID fills it.
 // A BodySpec is immutable and safe for concurrent use.
@@ -98,6 +103,7 @@ func NewBodySpec(t reflect.Type, nonEmpty bool, pathJSON string) (*BodySpec, err
 			index:    i,
 			required: requiredField(f.Type, opts),
 			typeMsg:  typeMessage(f.Type),
+			enum:     enumValues(f.Type),
 		}
 	}
 	if pathJSON != "" && s.pathField < 0 {
@@ -106,11 +112,14 @@ func NewBodySpec(t reflect.Type, nonEmpty bool, pathJSON string) (*BodySpec, err
 	return s, nil
 }
 
-// requiredField: a field that is neither a pointer nor tagged omitempty
-// (or omitzero) is required.
+// requiredField: a field that is neither a pointer nor an Optional nor
+// tagged omitempty (or omitzero) is required.
 func requiredField(t reflect.Type, opts string) bool {
 	opts = "," + opts + ","
 	if strings.Contains(opts, ",omitempty,") || strings.Contains(opts, ",omitzero,") {
+		return false
+	}
+	if _, ok := optionalElem(t); ok {
 		return false
 	}
 	return t.Kind() != reflect.Pointer
@@ -118,6 +127,9 @@ func requiredField(t reflect.Type, opts string) bool {
 
 // typeMessage is the message for a JSON value of the wrong type for t.
 func typeMessage(t reflect.Type) string {
+	if e, ok := optionalElem(t); ok {
+		t = e
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -175,9 +187,16 @@ func (s *BodySpec) Decode(body []byte) (reflect.Value, FieldErrors) {
 			continue // absent
 		}
 		present++
-		if err := json.Unmarshal(val, v.Field(f.index).Addr().Interface()); err != nil {
+		fv := v.Field(f.index)
+		if err := json.Unmarshal(val, fv.Addr().Interface()); err != nil {
 			errs.Add(key, f.typeMsg)
 			typeErrs = true
+			continue
+		}
+		if f.enum != nil {
+			if s, ok := enumString(fv); ok && !slices.Contains(f.enum, s) {
+				errs.Add(key, "must be one of: "+strings.Join(f.enum, ", "))
+			}
 		}
 	}
 	for name, f := range s.fields {

@@ -29,10 +29,15 @@ type Binding interface {
 //     first by _creationTime (the gateway pages it; docs need _id and
 //     _creationTime). Filter fields become query parameters (?status=...):
 //     strings, booleans, numbers and integers, optional when the field is a
-//     pointer or omitempty.
+//     pointer, a convexclient.Optional (as convexgen writes optional args)
+//     or tagged omitempty/omitzero. A string filter of an enum type (one
+//     with a method Values() []string, as convexgen writes unions of string
+//     literals) accepts only those values.
 //   - Get: a query with args {id} returning the document.
-//   - Create: a mutation whose args are the POST body; its result (the new
-//     id) is answered as {"id": ...}, or as itself when not a string.
+//   - Create: a mutation whose args are the POST body (see BodySpec: the
+//     generated args types of convexgen work as they are, and a Validate
+//     method on them adds rules); its result (the new id) is answered as
+//     {"id": ...}, or as itself when not a string.
 //   - Update: a mutation with args {id, ...fields}: the id comes from the
 //     URL, the other fields from the PATCH body (at least one).
 //   - Remove: a mutation with args {id}.

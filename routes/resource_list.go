@@ -40,13 +40,11 @@ type filter struct {
 	name     string
 	index    int
 	required bool
-	kind     reflect.Kind // of the (dereferenced) field type
-	ptr      bool
+	kind     reflect.Kind // of the field type without pointer or Optional
+	ptr      bool         // a pointer field
+	opt      bool         // a convexclient.Optional field
 	enum     []string
 }
-
-// valuesLister is implemented by generated enum types (string literal unions).
-type valuesLister interface{ Values() []string }
 
 func newLister(info convexclient.BindingInfo, enums map[string][]string) (*lister, error) {
 	l := &lister{info: info}
@@ -96,15 +94,20 @@ func newLister(info convexclient.BindingInfo, enums map[string][]string) (*liste
 			return nil, fmt.Errorf("args field %q collides with the list's own ?%s=", name, name)
 		}
 		ft, ptr := f.Type, false
+		elem, opt := optionalElem(ft)
+		if opt {
+			ft = elem
+		}
 		if ft.Kind() == reflect.Pointer {
 			ft, ptr = ft.Elem(), true
 		}
-		fl := filter{name: name, index: i, kind: ft.Kind(), ptr: ptr, required: requiredField(f.Type, jsonOpts(f))}
+		if opt && ptr {
+			return nil, fmt.Errorf("args field %q (%s): a nullable filter cannot be read from a query parameter", name, f.Type)
+		}
+		fl := filter{name: name, index: i, kind: ft.Kind(), ptr: ptr, opt: opt, required: requiredField(f.Type, jsonOpts(f))}
 		switch {
 		case fl.kind == reflect.String:
-			if vl, ok := reflect.Zero(ft).Interface().(valuesLister); ok {
-				fl.enum = vl.Values()
-			}
+			fl.enum = enumValues(ft)
 			if e, ok := enums[name]; ok {
 				fl.enum = e
 			}
@@ -219,6 +222,10 @@ func (l *lister) readFilters(q Params, args reflect.Value) {
 			continue
 		}
 		dst := args.Field(f.index)
+		if f.opt {
+			setOptional(dst, v.Convert(dst.Field(0).Type()))
+			continue
+		}
 		if f.ptr {
 			p := reflect.New(dst.Type().Elem())
 			p.Elem().Set(v.Convert(dst.Type().Elem()))

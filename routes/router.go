@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
@@ -149,10 +150,10 @@ func ConvexFrom(c echo.Context) *convexclient.Client {
 }
 
 // JSON writes v as the answer to c, as c.JSON does (encoding/json), except
-// that a value encoding/json refuses (a non-finite float a Convex function
-// returned) is written in Convex's clean JSON export ("NaN", "Infinity")
-// instead of failing the request: a stored value must never make its route
-// answer 500.
+// that a non-finite float a Convex function returned, which encoding/json
+// refuses, is written as Convex's clean JSON export spells it ("NaN",
+// "Infinity", "-Infinity") instead of failing the request: a stored value
+// must never make its route answer 500.
 func JSON(c echo.Context, status int, v any) error {
 	if a, ok := c.Get(apiKey).(*API); ok {
 		return a.renderJSON(c, status, v)
@@ -162,9 +163,10 @@ func JSON(c echo.Context, status int, v any) error {
 
 // renderJSON writes v as encoding/json does for c.JSON (HTML-safe escaping,
 // a trailing newline), built in a pooled buffer and written once. A value
-// encoding/json refuses (a non-finite float) is written instead in Convex's
-// clean JSON export, which spells those as "NaN", "Infinity", "-Infinity":
-// a document the backend stored must never make its route fail.
+// encoding/json refuses (a non-finite float) is written instead with those
+// floats spelled "NaN", "Infinity", "-Infinity" as Convex's clean JSON
+// export does, every other field as usual (renderNonFinite): a document the
+// backend stored must never make its route fail.
 func (a *API) renderJSON(c echo.Context, status int, v any) error {
 	buf, _ := a.bufs.Get().(*bytes.Buffer)
 	if buf == nil {
@@ -181,15 +183,19 @@ func (a *API) renderJSON(c echo.Context, status int, v any) error {
 		if !errors.As(err, &uv) {
 			return err
 		}
-		enc, merr := convexclient.Marshal(v)
-		if merr != nil {
+		out, rerr := renderNonFinite(v)
+		if rerr != nil {
 			return err
 		}
-		out, cerr := convexclient.AppendCleanJSON(nil, enc)
-		if cerr != nil {
-			return err
-		}
-		return c.Blob(status, echo.MIMEApplicationJSON, append(out, '\n'))
+		return blob(c, status, out)
 	}
-	return c.Blob(status, echo.MIMEApplicationJSON, buf.Bytes())
+	return blob(c, status, buf.Bytes())
+}
+
+// blob writes a JSON answer with its Content-Length: without one, net/http
+// sends an answer over 2 KiB (a page of documents) chunked, which costs
+// both ends framing work.
+func blob(c echo.Context, status int, b []byte) error {
+	c.Response().Header()[echo.HeaderContentLength] = []string{strconv.Itoa(len(b))}
+	return c.Blob(status, echo.MIMEApplicationJSON, b)
 }

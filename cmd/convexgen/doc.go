@@ -15,12 +15,18 @@
 //	-out FILE      the file to write, atomically; standard output when empty or "-"
 //	-expose LIST   comma-separated patterns of functions browsers may call
 //	               through the gateway's passthrough: 'messages:*,users:me'
-//	-config FILE   a JSON file {"expose": ["messages:*", "users:me"]}, added to -expose
+//	-exclude LIST  comma-separated patterns of functions to leave out of the
+//	               output (no binding, no types): 'auth:*' for functions
+//	               another package declares
+//	-config FILE   a JSON file {"expose": ["messages:*", "users:me"],
+//	               "exclude": ["auth:*"]}, added to -expose and -exclude
 //
 // A pattern matches "module:function" paths without ".js" ("admin/users:list",
 // "messages" for a default export) as path.Match does: "*" never crosses a
 // "/". A pattern that matches no function is an error, and so is exposing an
-// internal function: convexgen refuses and names every one.
+// internal function: convexgen refuses and names every one. Exclusion comes
+// first: an exclude pattern that matches nothing is an error too, and so is
+// exposing an excluded function.
 //
 // # Output
 //
@@ -70,6 +76,7 @@
 //	v.optional(v.union(T, v.null()))  convexclient.Optional[*T]: absent, null, or a value
 //	v.union(T, v.null())              *T (T itself when already nil-able: slice, map, any)
 //	v.union of literals of one type   a named type with one constant per literal
+//	                                  and a Values() method listing them
 //	v.union of objects with a literal
 //	  field differing in each         a union struct picked by that field
 //	any other v.union                 a union struct: the first member, literals

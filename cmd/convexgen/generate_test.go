@@ -9,7 +9,7 @@ import (
 )
 
 func BenchmarkGenerateDemo(b *testing.B) {
-	data, err := os.ReadFile(demoSpec(b))
+	data, err := os.ReadFile(demoDir + "/convex/function-spec.json")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -237,14 +237,20 @@ func (g *generator) enum(lits []*cc.Validator, ctx, about string) string {
 	fmt.Fprintf(&b, "// %s is one of %s: %s.\ntype %s %s\n\n", name, strings.Join(list, ", "), about, name, base)
 	fmt.Fprintf(&b, "// The values of %s.\nconst (\n", name)
 	seen := map[string]bool{}
+	var values []string
 	for _, l := range lits {
 		if seen[string(l.Literal)] {
 			continue
 		}
 		seen[string(l.Literal)] = true
+		values = append(values, literalGo(l))
 		fmt.Fprintf(&b, "\t%s %s = %s\n", g.names.take(name+literalIdent(l)), name, literalGo(l))
 	}
-	b.WriteString(")\n")
+	b.WriteString(")\n\n")
+	// Values lets generic code (routes.NewResource's list filters, request
+	// validation) check a value without knowing the type.
+	fmt.Fprintf(&b, "// Values returns every value of %s, in the spec's order.\nfunc (%s) Values() []%s {\n\treturn []%s{%s}\n}\n",
+		name, name, base, base, strings.Join(values, ", "))
 	g.decls = append(g.decls, b.String())
 	return name
 }

@@ -22,7 +22,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	pkg := fs.String("package", "", "package name of the generated file (required)")
 	out := fs.String("out", "", "the file to write; standard output when empty or -")
 	expose := fs.String("expose", "", "comma-separated patterns of functions to expose through the passthrough, e.g. 'messages:*,users:me'")
-	configFile := fs.String("config", "", "a JSON file {\"expose\": [patterns]}, added to -expose")
+	exclude := fs.String("exclude", "", "comma-separated patterns of functions to leave out, e.g. 'auth:*'")
+	configFile := fs.String("config", "", "a JSON file {\"expose\": [patterns], \"exclude\": [patterns]}, added to -expose and -exclude")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -30,10 +31,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *specFile == "" || *pkg == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "convexgen: usage: convexgen -spec function_spec.json -package NAME [-out FILE.go] [-expose PATTERNS] [-config convexgen.json]")
+		fmt.Fprintln(stderr, "convexgen: usage: convexgen -spec function_spec.json -package NAME [-out FILE.go] [-expose PATTERNS] [-exclude PATTERNS] [-config convexgen.json]")
 		return 2
 	}
-	if err := generateFile(*specFile, *pkg, *out, *expose, *configFile, stdout); err != nil {
+	if err := generateFile(*specFile, *pkg, *out, *expose, *exclude, *configFile, stdout); err != nil {
 		fmt.Fprintf(stderr, "convexgen: %v\n", err)
 		return 1
 	}
@@ -42,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // generateFile reads the spec and the exposure marks, generates, and writes
 // the result to out (atomically: a file is either the old or the new one).
-func generateFile(specFile, pkg, out, expose, configFile string, stdout io.Writer) error {
+func generateFile(specFile, pkg, out, expose, exclude, configFile string, stdout io.Writer) error {
 	data, err := os.ReadFile(specFile)
 	if err != nil {
 		return err
@@ -51,13 +52,17 @@ func generateFile(specFile, pkg, out, expose, configFile string, stdout io.Write
 	if err != nil {
 		return fmt.Errorf("%s: %w", specFile, err)
 	}
-	patterns := splitPatterns(expose)
+	patterns, excluded := splitPatterns(expose), splitPatterns(exclude)
 	if configFile != "" {
 		c, err := loadConfig(configFile)
 		if err != nil {
 			return err
 		}
 		patterns = append(patterns, c.Expose...)
+		excluded = append(excluded, c.Exclude...)
+	}
+	if spec.Functions, err = exclusion(excluded, spec.Functions); err != nil {
+		return err
 	}
 	exposed, err := exposure(patterns, spec.Functions)
 	if err != nil {

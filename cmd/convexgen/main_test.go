@@ -25,7 +25,7 @@ func TestRunFlags(t *testing.T) {
 		{"unknown flag", []string{"-nope"}, 2, "not defined"},
 		{"keyword package", []string{"-spec", spec, "-package", "type"}, 1, `package name "type"`},
 		{"missing spec", []string{"-spec", "nope.json", "-package", "x"}, 1, "nope.json"},
-		{"not a spec", []string{"-spec", goldenDir + "/demo/convexgen.json", "-package", "x"}, 1, "invalid function spec"},
+		{"not a spec", []string{"-spec", demoDir + "/convexgen.json", "-package", "x"}, 1, "invalid function spec"},
 		{"internal exposed", []string{"-spec", spec, "-package", "x", "-expose", "kinds:*"}, 1, "kinds:literals"},
 		{"bad config", []string{"-spec", spec, "-package", "x", "-config", "nope.json"}, 1, "config"},
 		{"untaggable field", []string{"-spec", bad, "-package", "x"}, 1, `field "a,b" cannot be a Go struct tag`},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -60,7 +61,9 @@ func attack(ctx context.Context, l load) (*sample, error) {
 	s := &sample{name: l.name, workers: l.workers, rate: l.rate}
 	var first, last time.Time
 	for r := range atk.Attack(vegeta.NewStaticTargeter(l.targets...), pacer, l.duration, l.name) {
-		h := hit{code: int(r.Code), latency: r.Latency, retryAfter: r.Headers.Get("Retry-After") != ""}
+		ra := r.Headers.Get("Retry-After")
+		h := hit{code: int(r.Code), latency: r.Latency, retryAfter: ra != ""}
+		h.waitSecs, _ = strconv.Atoi(ra)
 		msg := r.Error
 		if h.code != 0 {
 			msg = ""

@@ -21,7 +21,7 @@ func TestBenchEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.json")
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"-duration", "1s", "-rate", "50", "-concurrency", "4",
-		"-call-timeout", "200ms", "-gateway-log-level", "warn", "-out", out}, &stdout, &stderr)
+		"-call-timeout", "200ms", "-gateway-log-level", "warn", "-soak", "2s", "-out", out}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}

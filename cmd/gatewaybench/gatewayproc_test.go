@@ -15,8 +15,8 @@ import (
 // TestMain lets the test binary act as a child process: a tiny health
 // server (helper "serve"), or a process that ignores SIGTERM ("stubborn").
 func TestMain(m *testing.M) {
-	if os.Getenv(nullServerEnv) != "" { // the null 503 server's process (startNullProcess)
-		os.Exit(serveNullChild())
+	if kind := os.Getenv(childEnv); kind != "" { // a null server's process (startChild)
+		os.Exit(serveChild(kind))
 	}
 	switch os.Getenv("GATEWAYBENCH_HELPER") {
 	case "serve":

@@ -51,23 +51,80 @@ func loginTargets(base string) []vegeta.Target {
 	return out
 }
 
-// login signs a in and returns the Cookie header value of the session.
-func login(ctx context.Context, base string, a account) (string, error) {
+// session is a signed-in caller: the Cookie header value and the CSRF
+// token unsafe requests send in X-CSRF-Token.
+type session struct{ cookie, csrf string }
+
+// login signs a in and returns its session.
+func login(ctx context.Context, base string, a account) (session, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/auth/login", bytes.NewReader(loginBody(a)))
 	if err != nil {
-		return "", err
+		return session{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
 	if err != nil {
-		return "", fmt.Errorf("login: %w", err)
+		return session{}, fmt.Errorf("login: %w", err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("login as %s: %d %s", a.email, resp.StatusCode, body)
+		return session{}, fmt.Errorf("login as %s: %d %s", a.email, resp.StatusCode, body)
 	}
-	return cookieHeader(resp.Cookies())
+	var answer struct {
+		CSRFToken string `json:"csrfToken"`
+	}
+	_ = json.Unmarshal(body, &answer) // an empty token only fails the unsafe requests that need it
+	cookie, err := cookieHeader(resp.Cookies())
+	return session{cookie: cookie, csrf: answer.CSRFToken}, err
+}
+
+// listTasks is GET /api/tasks (first page) as s: the number of items.
+func listTasks(ctx context.Context, base string, s session) (int, error) {
+	body, err := getOK(ctx, base+"/api/tasks", s.cookie)
+	if err != nil {
+		return 0, err
+	}
+	var page struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil {
+		return 0, fmt.Errorf("GET /api/tasks: %w", err)
+	}
+	return len(page.Items), nil
+}
+
+// ensureTasks creates tasks as s (POST /api/tasks, as a browser sends it:
+// CSRF token, Origin) until GET /api/tasks lists n.
+func ensureTasks(ctx context.Context, base, origin string, s session, n int) error {
+	have, err := listTasks(ctx, base, s)
+	if err != nil {
+		return err
+	}
+	for i := have; i < n; i++ {
+		body := fmt.Sprintf(`{"title":"Bench task %d","priority":"medium"}`, i+1)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/tasks", strings.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Cookie", s.cookie)
+		req.Header.Set("X-CSRF-Token", s.csrf)
+		req.Header.Set("Origin", origin)
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			return fmt.Errorf("POST /api/tasks: %w", err)
+		}
+		answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return fmt.Errorf("POST /api/tasks: %d %s", resp.StatusCode, answer)
+		}
+	}
+	if have, err = listTasks(ctx, base, s); err == nil && have != n {
+		err = fmt.Errorf("GET /api/tasks lists %d tasks, want %d", have, n)
+	}
+	return err
 }
 
 // cookieHeader renders the cookies a response set as one Cookie header.

@@ -19,6 +19,7 @@ func TestLoginAndCookies(t *testing.T) {
 		http.SetCookie(w, &http.Cookie{Name: "session", Value: "s1"})
 		http.SetCookie(w, &http.Cookie{Name: "csrf", Value: "c1"})
 		http.SetCookie(w, &http.Cookie{Name: "old", Value: "", MaxAge: -1})
+		w.Write([]byte(`{"csrfToken":"t1"}`))
 	}))
 	t.Cleanup(srv.Close)
 
@@ -26,8 +27,8 @@ func TestLoginAndCookies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != "csrf=c1; session=s1" {
-		t.Errorf("cookie header %q", got)
+	if got.cookie != "csrf=c1; session=s1" || got.csrf != "t1" {
+		t.Errorf("session %+v", got)
 	}
 	if _, err := login(context.Background(), srv.URL, account{"member@demo.test", "wrong"}); err == nil {
 		t.Error("want an error for a 401")

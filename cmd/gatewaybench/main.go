@@ -1,15 +1,18 @@
 // Command gatewaybench measures the gateway against its performance targets
 // in one run on this machine, and prints a table plus a JSON file:
 //
-//	go run ./cmd/gatewaybench                   # ~1 minute, results in bench-results.json
+//	go run ./cmd/gatewaybench                   # ~2 minutes, results in bench-results.json
 //	go run ./cmd/gatewaybench -duration 8s -out /tmp/r.json
 //
-// It builds ./cmd/gateway, serves the dev backend (a convextest deployment
-// with the demo functions and accounts) in this process on loopback, starts
-// the gateway binary pointing at it, logs in as a demo user and drives load
-// with vegeta from this process. Every figure is a ratio or a value measured
-// in the same run (see BENCHMARKS.md). The exit code is 0 when every figure
-// was measured (1 on a harness error, 3 with -fail-on-miss and a MISS).
+// It builds ./examples/demo/cmd/demogateway, serves the dev backend (a
+// convextest deployment with the demo functions and accounts) in this
+// process on loopback, starts the gateway binary pointing at it, logs in as
+// a demo user (cookie session, jwt identity by default) and drives load with
+// vegeta from this process; the null servers the figures compare against
+// run as child processes of this binary. Every figure is a ratio or a value
+// measured in the same run (see BENCHMARKS.md). The exit code is 0 when
+// every figure was measured (1 on a harness error, 3 with -fail-on-miss and
+// a MISS).
 package main
 
 import (
@@ -26,8 +29,8 @@ import (
 )
 
 func main() {
-	if os.Getenv(nullServerEnv) != "" {
-		os.Exit(serveNullChild())
+	if kind := os.Getenv(childEnv); kind != "" {
+		os.Exit(serveChild(kind))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 1)
@@ -52,13 +55,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "bench-results.json", "path of the JSON results")
 	fs.IntVar(&o.rate, "rate", 200, "requests per second of the latency phases (P3 tasks, P4)")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "workers of the throughput phase P1 (max-rate mode)")
-	fs.StringVar(&o.identity, "identity", "admin", "gateway identity mode: admin (deploy key acting as the user) or jwt (gateway-signed ES256 tokens the fake verifies through the gateway's JWKS)")
+	fs.StringVar(&o.identity, "identity", "jwt", "gateway identity mode: jwt (gateway-signed ES256 tokens the fake verifies through the gateway's JWKS, as a new deployment would use) or admin (deploy key acting as the user)")
+	fs.DurationVar(&o.soak, "soak", 20*time.Second, "length of P5's soak phase (256 connections; VmRSS must not grow)")
 	fs.DurationVar(&o.callTimeout, "call-timeout", time.Second, "gateway CONVEX_TIMEOUT: how long a hanging call waits before the breaker opens (P4)")
 	fs.StringVar(&o.logLevel, "gateway-log-level", "info", "gateway LOG_LEVEL (info logs every request, as in production)")
 	fs.Var(o.gatewayEnv, "gateway-env", "extra `KEY=VALUE` in the gateway's environment, applied last (repeatable), e.g. GOMAXPROCS=3, GOMEMLIMIT=24MiB, BCRYPT_WORKERS=1")
 	only := fs.String("only", "", "measure only these figures, comma-separated (e.g. P3,P5); default all")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (gateway binary and log)")
-	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "instead of the figures: run the gateway in this process, write a CPU profile (and FILE.allocs) of P1's proxied load to FILE and print the gateway's top costs")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "instead of the figures: run the gateway in a child process that profiles itself during P1's proxied load, write its CPU profile to FILE (allocations to FILE.allocs, base FILE.allocs.base) and print its CPU per request and top costs")
 	fs.BoolVar(&o.profileLogin, "profile-login", false, "with -cpuprofile: profile logins (P2's load) instead of the proxied query")
 	fs.BoolVar(&o.failOnMiss, "fail-on-miss", false, "exit 3 when a figure misses its target")
 	if err := fs.Parse(args); err != nil {
@@ -67,6 +71,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var errs []error
 	if o.duration < time.Second || o.duration > 5*time.Minute {
 		errs = append(errs, errors.New("-duration must be between 1s and 5m"))
+	}
+	if o.soak < time.Second || o.soak > time.Hour {
+		errs = append(errs, errors.New("-soak must be between 1s and 1h"))
 	}
 	if o.rate < 1 || o.rate > 100000 {
 		errs = append(errs, errors.New("-rate must be between 1 and 100000"))

@@ -19,6 +19,8 @@ func TestParseFlags(t *testing.T) {
 		{"all", []string{"-duration", "8s", "-out", "x.json", "-rate", "500", "-concurrency", "64", "-identity", "jwt", "-call-timeout", "2s"}, ""},
 		{"short phase", []string{"-duration", "10ms"}, "-duration"},
 		{"bad identity", []string{"-identity", "none"}, "-identity"},
+		{"admin identity and a soak", []string{"-identity", "admin", "-soak", "1m"}, ""},
+		{"short soak", []string{"-soak", "10ms"}, "-soak"},
 		{"bad rate and concurrency", []string{"-rate", "0", "-concurrency", "0"}, "-concurrency"},
 		{"extra args", []string{"now"}, "unexpected"},
 		{"only", []string{"-only", "p3, P5"}, ""},

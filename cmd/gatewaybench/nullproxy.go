@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"strings"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -89,65 +85,12 @@ func startNullServer() (*http.Server, string, error) {
 	return srv, "http://" + ln.Addr().String(), nil
 }
 
-// nullServerEnv, set in the environment of the bench's own binary, makes it
-// serve the null 503 server (startNullServer) and print its URL instead of
-// benchmarking: the floor of a server in another process, as the gateway is.
-const nullServerEnv = "GATEWAYBENCH_NULL_503_SERVER"
-
-// serveNullChild is the child side: serve, print the URL, exit when stdin
-// closes (the parent ended or stopped us).
-func serveNullChild() int {
-	srv, url, err := startNullServer()
+// startNullProxyProcess runs the null proxy forwarding as to in a child
+// process.
+func startNullProxyProcess(ctx context.Context, to vegeta.Target) (*child, error) {
+	cfg, err := json.Marshal(to)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return nil, err
 	}
-	fmt.Println(url)
-	_, _ = io.Copy(io.Discard, os.Stdin)
-	_ = srv.Close()
-	return 0
-}
-
-// startNullProcess runs the null 503 server in a child process (this binary
-// again) and returns its URL and a function that stops it.
-func startNullProcess(ctx context.Context) (string, func(), error) {
-	self, err := os.Executable()
-	if err != nil {
-		return "", nil, err
-	}
-	cmd := exec.CommandContext(ctx, self)
-	cmd.Env = append(os.Environ(), nullServerEnv+"=1")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return "", nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	stop := func() { _ = stdin.Close(); _ = cmd.Wait() }
-	type result struct {
-		line string
-		err  error
-	}
-	ready := make(chan result, 1)
-	go func() {
-		line, err := bufio.NewReader(stdout).ReadString('\n')
-		ready <- result{line, err}
-	}()
-	select {
-	case r := <-ready:
-		if r.err != nil {
-			stop()
-			return "", nil, fmt.Errorf("null server process: %w", r.err)
-		}
-		return strings.TrimSpace(r.line), stop, nil
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		stop()
-		return "", nil, errors.New("null server process: no URL within 10s")
-	}
+	return startChild(ctx, childNullProxy, cfg)
 }

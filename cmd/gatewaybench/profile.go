@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -11,97 +12,168 @@ import (
 	"runtime/pprof"
 	"time"
 
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
-
+	"github.com/convexgw/convexgw/cmd/gatewaycmd"
 	"github.com/convexgw/convexgw/examples/demo"
-	"github.com/convexgw/convexgw/gateway"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
-// config is the gateway.Config the environment of env() gives, for the
-// in-process gateway of the profile mode (cmd/gateway parses env() the same
-// way; settings_test keeps the two in step).
-func (s gwSettings) config() gateway.Config {
-	env := s.env()
-	c := gateway.Defaults()
-	c.ListenAddr, c.PublicURL = s.listenAddr, env["PUBLIC_URL"]
-	c.ConvexURL, c.ConvexDeployKey = s.convexURL, gateway.Secret(s.deployKey)
-	c.IdentityMode, c.SigningKeyFile = s.identityMode, s.signingKeyFile
-	c.SessionSecret, c.CSRFSecret = gateway.Secret(env["SESSION_SECRET"]), gateway.Secret(env["CSRF_SECRET"])
-	c.SecureCookies = false
-	c.ConvexTimeout = s.callTimeout
-	c.BreakerMinRequests, c.BreakerOpenTimeout = 5, 5*time.Minute
-	c.BcryptCost = 10
-	c.LockoutMax, c.LoginRate, c.LoginBurst, c.APIRate = 1000000, 6000000, 1000000, 0
-	c.LoginAccountRate, c.LoginAccountBurst = 6000000, 2000000
-	c.AllowInsecure, c.AdminAddr = []string{gateway.InsecureLockout}, "off"
-	c.LogLevel, c.LogFormat = s.logLevel, "json"
-	return c
+// profileEnv names, in the profiled gateway's environment, the file of its
+// CPU profile; its allocation profiles go beside it (.allocs, .allocs.base).
+const profileEnv = "GATEWAYBENCH_PROFILE"
+
+// profileMemRate is the allocation sampling rate of the profiled gateway:
+// finer than the default 512 KiB, still cheap.
+const profileMemRate = 64 << 10
+
+// serveGatewayChild is the profiled gateway's process: the demo gateway run
+// exactly as its binary runs (gatewaycmd.Run with the environment the bench
+// gives the gateway process: logger, GOMAXPROCS, settings), plus commands
+// on stdin: "start" begins the CPU profile and records the allocations so
+// far, "heap" writes the live heap, "stop" ends the CPU profile and writes
+// the allocations since. It prints
+// "started", then "ok" per command; when stdin closes it shuts the gateway
+// down and exits with the gateway's code.
+func serveGatewayChild(in *bufio.Reader) int {
+	runtime.MemProfileRate = profileMemRate
+	cpuPath := os.Getenv(profileEnv)
+	if cpuPath == "" {
+		fmt.Fprintln(os.Stderr, profileEnv+" is not set")
+		return 2
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- gatewaycmd.Run(ctx, nil, os.LookupEnv, io.Discard, os.Stderr,
+			gatewaycmd.Options{Name: "demogateway", App: demo.New()})
+	}()
+	fmt.Println("started")
+	var cpuf *os.File
+	for {
+		line, err := in.ReadString('\n')
+		var cerr error
+		switch cmd := trimLine(line); cmd {
+		case "":
+		case "start":
+			cerr = writeProfile("allocs", cpuPath+".allocs.base")
+			if cerr == nil {
+				cpuf, cerr = os.Create(cpuPath)
+			}
+			if cerr == nil {
+				cerr = pprof.StartCPUProfile(cpuf)
+			}
+		case "heap": // the live heap now, mid-load
+			runtime.GC()
+			cerr = writeProfile("heap", cpuPath+".heap")
+		case "stop":
+			pprof.StopCPUProfile()
+			if cpuf != nil {
+				cerr = cpuf.Close()
+			}
+			if werr := writeProfile("allocs", cpuPath+".allocs"); cerr == nil {
+				cerr = werr
+			}
+		default:
+			cerr = fmt.Errorf("unknown command %q", cmd)
+		}
+		if line != "" && trimLine(line) != "" {
+			if cerr != nil {
+				fmt.Fprintf(os.Stderr, "profiled gateway: %v\n", cerr)
+				fmt.Println("error")
+			} else {
+				fmt.Println("ok")
+			}
+		}
+		if err != nil { // stdin closed: the parent is done
+			cancel()
+			select {
+			case code := <-done:
+				return code
+			case <-time.After(10 * time.Second):
+				return 1
+			}
+		}
+	}
 }
 
-// labelled runs f with the pprof label role=role; goroutines f starts (the
-// gateway's server and connection goroutines, vegeta's workers) inherit it,
-// so `go tool pprof -tagfocus role=gateway` isolates the gateway's CPU.
-func labelled(ctx context.Context, role string, f func(context.Context)) {
-	pprof.Do(ctx, pprof.Labels("role", role), f)
+func trimLine(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r' || s[len(s)-1] == ' ') {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
-// profileProxied is the -cpuprofile mode: the fake, the gateway (in this
-// process, built from the same settings) and vegeta run as labelled
-// goroutines; P1's proxied load (or, with -profile-login, P2's logins) runs
-// for -duration under the CPU profiler;
-// an allocation profile is written beside it. It prints the gateway's top
-// CPU and allocation costs.
+// writeProfile writes the named runtime profile to path: "allocs"
+// (everything allocated since the process started, sampled) or "heap".
+func writeProfile(name, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// profileProxied is the -cpuprofile mode. The gateway runs in a child
+// process of this binary as the demo gateway binary runs (see
+// serveGatewayChild), with the bench's settings; the fake and the load
+// generator stay in this process. After a warm-up, P1's proxied load (or,
+// with -profile-login, P2's logins) runs for -duration while the gateway
+// profiles itself: its CPU profile goes to cpuPath, the allocations made
+// during the load to cpuPath.allocs (use `-base cpuPath.allocs.base`). It
+// prints the gateway's CPU time per request (/proc) and its top costs.
 func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, stderr io.Writer) error {
+	cpuPath, err := filepath.Abs(cpuPath)
+	if err != nil {
+		return err
+	}
 	dir, err := mkTemp()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	var fake *fakeBackend
-	labelled(ctx, "fake", func(context.Context) { fake, err = startFake("dev:bench"+randomHex(8), "tasks:list") })
+	fake, err := startFake("dev:bench"+randomHex(8), "tasks:list")
 	if err != nil {
 		return err
 	}
 	defer fake.close()
-	s := gwSettings{listenAddr: "127.0.0.1:0", convexURL: fake.url, deployKey: fake.deployKey,
-		identityMode: opt.identity, callTimeout: opt.callTimeout, logLevel: opt.logLevel}
+	s := gwSettings{convexURL: fake.url, deployKey: fake.deployKey, identityMode: opt.identity,
+		callTimeout: opt.callTimeout, logLevel: opt.logLevel}
 	if s.identityMode == "jwt" {
 		if s.signingKeyFile, err = writeSigningKey(dir); err != nil {
 			return err
 		}
 	}
-	cfg := s.config()
-	cfg.PublicURL = "http://127.0.0.1"
+	if s.listenAddr, err = freeAddr(); err != nil {
+		return err
+	}
+	env := s.env()
+	for k, v := range opt.gatewayEnv {
+		env[k] = v
+	}
 	logf, err := os.Create(filepath.Join(dir, "gateway.log"))
 	if err != nil {
 		return err
 	}
 	defer logf.Close()
-	lvl, _ := zapcore.ParseLevel(opt.logLevel)
-	encCfg := zap.NewProductionEncoderConfig()
-	encCfg.TimeKey, encCfg.EncodeTime = "time", zapcore.ISO8601TimeEncoder
-	log := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(encCfg), zapcore.AddSync(logf), lvl))
-	g, err := gateway.New(cfg, gateway.Options{Logger: log, App: demo.New()})
+	gw, err := startChildWith(ctx, childGateway, append(environ(env), profileEnv+"="+cpuPath), logf, nil)
 	if err != nil {
 		return err
 	}
-	labelled(ctx, "gateway", func(ctx context.Context) { err = g.Start(ctx) })
-	if err != nil {
+	defer gw.stop()
+	b := &bench{opt: opt, log: stderr, fake: fake, base: "http://" + s.listenAddr}
+	b.issuer = b.base
+	if err := waitHealthy(ctx, nil, b.base+"/healthz", 20*time.Second); err != nil {
 		return err
 	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = g.Shutdown(sctx)
-	}()
-	b := &bench{opt: opt, log: stderr, fake: fake, base: g.URL()}
 	if err := b.signIn(ctx, s.identityMode); err != nil {
 		return err
 	}
-	if _, err := getOK(ctx, b.base+"/api/tasks", b.cookie); err != nil {
+	if err := ensureTasks(ctx, b.base, b.issuer, b.sess, benchTasks); err != nil {
 		return err
 	}
 	l := load{name: "profile-tasks", targets: []vegeta.Target{b.tasksTarget()}, workers: uint64(opt.concurrency),
@@ -114,81 +186,44 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 	if _, err := attack(ctx, warm); err != nil {
 		return err
 	}
-	cpuf, err := os.Create(cpuPath)
+	if err := gw.command("start", 10*time.Second); err != nil {
+		return err
+	}
+	m := startCPU(gw.pid)
+	heapErr := make(chan error, 1)
+	mid := time.AfterFunc(l.duration/2, func() { heapErr <- gw.command("heap", 30*time.Second) })
+	smp, err := attack(ctx, l)
+	cpuOK := m.stop()
+	if mid.Stop() {
+		heapErr <- nil // the load ended before its middle (interrupted)
+	}
+	if herr := <-heapErr; err == nil {
+		err = herr
+	}
+	if serr := gw.command("stop", 30*time.Second); err == nil {
+		err = serr
+	}
 	if err != nil {
 		return err
 	}
-	defer cpuf.Close()
-	runtime.GC()
-	memPath := cpuPath + ".allocs"
-	runtime.MemProfileRate = 64 << 10 // finer than the default 512 KiB, still cheap
-	if err := pprof.StartCPUProfile(cpuf); err != nil {
-		return fmt.Errorf("cpu profile: %w", err)
-	}
-	var smp *sample
-	labelled(ctx, "client", func(ctx context.Context) { smp, err = attack(ctx, l) })
-	pprof.StopCPUProfile()
-	if err != nil {
-		return err
-	}
-	// The same number of requests' worth of the direct load, profiled
-	// apart, gives the fake's and the client's CPU per request without the
-	// gateway in the way (compare `-tags` of both files).
-	directPath := cpuPath + ".direct"
-	var dsmp *sample
-	if !opt.profileLogin {
-		dt, err := b.directTarget()
-		if err != nil {
-			return err
-		}
-		df, err := os.Create(directPath)
-		if err != nil {
-			return err
-		}
-		defer df.Close()
-		if err := pprof.StartCPUProfile(df); err != nil {
-			return fmt.Errorf("cpu profile: %w", err)
-		}
-		labelled(ctx, "client", func(ctx context.Context) {
-			dsmp, err = attack(ctx, load{name: "profile-direct", targets: []vegeta.Target{dt},
-				workers: uint64(opt.concurrency), duration: opt.duration})
-		})
-		pprof.StopCPUProfile()
-		if err != nil {
-			return err
-		}
-	}
-	memf, err := os.Create(memPath)
-	if err != nil {
-		return err
-	}
-	defer memf.Close()
-	if err := pprof.Lookup("allocs").WriteTo(memf, 0); err != nil {
-		return fmt.Errorf("allocs profile: %w", err)
-	}
-	fmt.Fprintf(stdout, "in-process gateway, %s: %.1f req/s, p50 %.0f µs at %d workers; %v\n",
+	n := smp.count(nil)
+	fmt.Fprintf(stdout, "gateway process, %s: %.0f req/s, p50 %.0f µs at %d workers; %v\n",
 		l.name, smp.throughput(is2xx), us(smp.pct(50, is2xx)), l.workers, smp.codes())
-	if dsmp != nil {
-		fmt.Fprintf(stdout, "in-process direct: %.1f req/s, p50 %.0f µs; CPU profile %s\n",
-			dsmp.throughput(is2xx), us(dsmp.pct(50, is2xx)), directPath)
+	if cpuOK && n > 0 {
+		fmt.Fprintf(stdout, "CPU per request: gateway process %.0f µs, bench process (load generator + fake) %.0f µs\n",
+			us(m.Gate)/float64(n), us(m.Self)/float64(n))
 	}
-	fmt.Fprintf(stdout, "CPU profile %s, allocation profile %s\n\n", cpuPath, memPath)
-	exe, _ := os.Executable()
-	for _, f := range []struct {
-		path string
-		n    int
-	}{{cpuPath, smp.count(nil)}, {directPath, dsmp.countOrZero()}} {
-		if f.n == 0 {
-			continue
-		}
-		if err := printRoleCPU(ctx, stdout, exe, f.path, f.n); err != nil {
-			fmt.Fprintf(stderr, "pprof: %v\n", err)
-		}
+	fmt.Fprintf(stdout, "CPU profile %s, allocations %s.allocs (base %s.allocs.base), live heap mid-load %s.heap\n\n",
+		cpuPath, cpuPath, cpuPath, cpuPath)
+	exe, err := os.Executable()
+	if err != nil {
+		return err
 	}
 	for _, args := range [][]string{
-		{"tool", "pprof", "-top", "-nodecount=25", "-tagfocus=role=gateway", exe, cpuPath},
-		{"tool", "pprof", "-top", "-cum", "-nodecount=40", "-tagfocus=role=gateway", exe, cpuPath},
-		{"tool", "pprof", "-top", "-nodecount=25", "-sample_index=alloc_space", exe, memPath},
+		{"tool", "pprof", "-top", "-nodecount=30", exe, cpuPath},
+		{"tool", "pprof", "-top", "-cum", "-nodecount=50", exe, cpuPath},
+		{"tool", "pprof", "-top", "-nodecount=30", "-sample_index=alloc_space", "-base", cpuPath + ".allocs.base", exe, cpuPath + ".allocs"},
+		{"tool", "pprof", "-top", "-nodecount=20", "-sample_index=inuse_space", exe, cpuPath + ".heap"},
 	} {
 		fmt.Fprintf(stdout, "$ go %v\n", args[:len(args)-2])
 		cmd := exec.CommandContext(ctx, "go", args...)
@@ -197,26 +232,5 @@ func profileProxied(ctx context.Context, opt options, cpuPath string, stdout, st
 			fmt.Fprintf(stderr, "pprof: %v\n", err)
 		}
 	}
-	return nil
-}
-
-// printRoleCPU prints the CPU time per request of each role label in the
-// profile at path (n requests), from `go tool pprof -tags`.
-func printRoleCPU(ctx context.Context, w io.Writer, exe, path string, n int) error {
-	out, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-tags", "-tagfocus=role=", exe, path).Output()
-	if err != nil {
-		return fmt.Errorf("pprof -tags: %w", err)
-	}
-	roles, err := parseRoleTags(string(out))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "%s: CPU per request over %d requests:", filepath.Base(path), n)
-	for _, r := range []string{"client", "fake", "gateway"} {
-		if d, ok := roles[r]; ok {
-			fmt.Fprintf(w, "  %s %.0f µs", r, us(d)/float64(n))
-		}
-	}
-	fmt.Fprintln(w)
 	return nil
 }

@@ -10,6 +10,9 @@ type hit struct {
 	code       int           // HTTP status; 0 for a transport error
 	latency    time.Duration // request start to body read
 	retryAfter bool          // the answer carried a Retry-After header
+	// waitSecs is the Retry-After header in seconds (0 when absent or not a
+	// number of seconds).
+	waitSecs int
 }
 
 // sample is the outcome of one load phase. The zero value is an empty sample.
@@ -101,11 +104,3 @@ func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond)
 
 // ms converts a duration to milliseconds as a float.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// countOrZero is count(nil), 0 for a nil sample.
-func (s *sample) countOrZero() int {
-	if s == nil {
-		return 0
-	}
-	return s.count(nil)
-}

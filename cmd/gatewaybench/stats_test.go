@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -73,5 +74,27 @@ func TestSample(t *testing.T) {
 	var empty sample
 	if empty.throughput(nil) != 0 || empty.pct(99, nil) != 0 {
 		t.Error("empty sample must give zeros")
+	}
+}
+
+func TestMedianAndRatios(t *testing.T) {
+	cases := []struct {
+		in   []float64
+		want float64
+	}{
+		{nil, 0}, {[]float64{0.8}, 0.8}, {[]float64{0.9, 0.7, 0.8}, 0.8}, {[]float64{1.1, 0.7, 0.8, 0.9}, 0.85},
+	}
+	for _, tc := range cases {
+		if got := median(tc.in); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("median(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	in := []float64{0.9, 0.7}
+	median(in)
+	if in[0] != 0.9 {
+		t.Error("median sorted its argument")
+	}
+	if got := fmtRatios([]float64{0.814, 1}); got != "[0.81 1.00]" {
+		t.Errorf("fmtRatios = %q", got)
 	}
 }

@@ -37,7 +37,7 @@ var contractFunctions = map[string]string{
 // functions (package accounts, default names) in one registry: everything
 // the gateway calls in the demo deployment.
 func contractRegistry() *convexclient.Registry {
-	reg := NewBindings().Registry
+	reg := New().Registry()
 	accounts.NewConvex(nil, accounts.DefaultFunctions(), reg)
 	return reg
 }
@@ -77,7 +77,7 @@ func TestExposedBindings(t *testing.T) {
 		"donations:stats", "meetings:get", "meetings:list", "notifications:list", "notifications:markRead",
 		"tasks:create", "tasks:list", "tasks:remove", "tasks:update", "users:me"}
 	var got []string
-	for _, bi := range NewBindings().Registry.Bindings() {
+	for _, bi := range New().Registry().Bindings() {
 		if bi.Exposed {
 			got = append(got, bi.Path)
 		}

@@ -17,8 +17,9 @@ import (
 // functions enforce roles and ownership, and their ConvexError codes become
 // 401/403/404/422 in the error handler.
 type App struct {
-	b  *Bindings
-	ui *web.UI
+	reg *convexclient.Registry
+	b   *Bindings
+	ui  *web.UI
 }
 
 // Options configure the demo app. The zero value is the app with its web
@@ -30,32 +31,41 @@ type Options struct {
 	WebVendorDir string
 }
 
-// New returns the demo app with its bindings and default Options.
+// New returns the demo app with its generated bindings (bindings.go) in a
+// registry of their own, and default Options.
 func New() *App { return NewWith(Options{}) }
 
-// NewWith returns the demo app with its bindings, configured by opts.
+// NewWith returns the demo app with its generated bindings, configured by
+// opts.
 func NewWith(opts Options) *App {
-	return &App{b: NewBindings(), ui: web.New(web.Options{VendorDir: opts.WebVendorDir})}
+	r := convexclient.NewRegistry()
+	return &App{reg: r, b: NewBindings(r), ui: web.New(web.Options{VendorDir: opts.WebVendorDir})}
 }
 
 // Bindings returns the app's typed Convex functions.
 func (app *App) Bindings() *Bindings { return app.b }
 
-// Registry returns every binding of the app (gateway.App).
-func (app *App) Registry() *convexclient.Registry { return app.b.Registry }
+// Registry returns every binding of the app (gateway.App): the passthrough
+// consults it (only Exposed bindings are reachable through it) and the
+// start-up check compares it with `npx convex function-spec` output.
+func (app *App) Registry() *convexclient.Registry { return app.reg }
 
 // Routes is the demo's route table: every path, method and middleware
-// (gateway.App). Convex enforces roles and ownership.
+// (gateway.App). Convex enforces roles and ownership. Filters such as
+// ?status= take their allowed values from the generated enum types.
 func (app *App) Routes(r *routes.Router) {
 	limit, authn, maybe := r.RateLimit(), r.RequireSession(), r.LoadSession()
 	b, ui := app.b, app.ui
 	tasks := routes.MustResource(routes.ResourceFunctions{List: b.TasksList, Create: b.TasksCreate,
-		Update: b.TasksUpdate, Remove: b.TasksRemove, Enums: map[string][]string{"status": taskStatuses()}})
+		Update: b.TasksUpdate, Remove: b.TasksRemove})
 	notifications := routes.MustResource(routes.ResourceFunctions{List: b.NotificationsList})
 	users := routes.MustResource(routes.ResourceFunctions{List: b.UsersList})
-	beneficiaries := routes.MustResource(tableFunctions(b.Beneficiaries, beneficiaryStatuses()...))
-	donations := routes.MustResource(tableFunctions(b.Donations))
-	meetings := routes.MustResource(tableFunctions(b.Meetings))
+	beneficiaries := routes.MustResource(routes.ResourceFunctions{List: b.BeneficiariesList, Get: b.BeneficiariesGet,
+		Create: b.BeneficiariesCreate, Update: b.BeneficiariesUpdate, Remove: b.BeneficiariesRemove})
+	donations := routes.MustResource(routes.ResourceFunctions{List: b.DonationsList, Get: b.DonationsGet,
+		Create: b.DonationsCreate, Update: b.DonationsUpdate, Remove: b.DonationsRemove})
+	meetings := routes.MustResource(routes.ResourceFunctions{List: b.MeetingsList, Get: b.MeetingsGet,
+		Create: b.MeetingsCreate, Update: b.MeetingsUpdate, Remove: b.MeetingsRemove})
 
 	r.GET("/api/users/me", app.me, limit, authn)
 	users.Mount(r, "/api/users", limit, authn)                 // GET (admin; Convex decides)
@@ -85,22 +95,12 @@ func (app *App) Routes(r *routes.Router) {
 	r.GET("/vendor/*", ui.Vendor)
 }
 
-// tableFunctions are the resource functions of an association table; list
-// filters on status when statuses are given.
-func tableFunctions[D, L, C, P any](t Table[D, L, C, P], statuses ...string) routes.ResourceFunctions {
-	fns := routes.ResourceFunctions{List: t.List, Get: t.Get, Create: t.Create, Update: t.Update, Remove: t.Remove}
-	if len(statuses) > 0 {
-		fns.Enums = map[string][]string{"status": statuses}
-	}
-	return fns
-}
-
 // me serves GET /api/users/me: the caller as users:me returns it.
 func (app *App) me(c echo.Context) error {
 	if err := routes.NewParams(c.QueryParams()).Err(); err != nil {
 		return err
 	}
-	u, err := app.b.UsersMe.Call(routes.CallContext(c), routes.ConvexFrom(c), struct{}{})
+	u, err := app.b.UsersMe.Call(routes.CallContext(c), routes.ConvexFrom(c), UsersMeArgs{})
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,8 @@ func (app *App) markRead(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := app.b.MarkRead.Call(routes.CallContext(c), routes.ConvexFrom(c), IDArgs{ID: id}); err != nil {
+	args := NotificationsMarkReadArgs{ID: NotificationsID(id)}
+	if _, err := app.b.NotificationsMarkRead.Call(routes.CallContext(c), routes.ConvexFrom(c), args); err != nil {
 		return routes.CallError(err)
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -123,14 +124,15 @@ func (app *App) markRead(c echo.Context) error {
 // receivedAt in [from, to)): {byMethod: {bank, card, cash}, count, total}.
 func (app *App) donationStats(c echo.Context) error {
 	q := routes.NewParams(c.QueryParams(), "from", "to")
-	args := StatsArgs{From: q.Number("from"), To: q.Number("to")}
-	if args.From != nil && args.To != nil && *args.To < *args.From {
+	from, to := q.Number("from"), q.Number("to")
+	if from != nil && to != nil && *to < *from {
 		q.Add("to", "to must not be before from")
 	}
 	if err := q.Err(); err != nil {
 		return err
 	}
-	stats, err := app.b.DonationStats.Call(routes.CallContext(c), routes.ConvexFrom(c), args)
+	args := DonationsStatsArgs{From: optional(from), To: optional(to)}
+	stats, err := app.b.DonationsStats.Call(routes.CallContext(c), routes.ConvexFrom(c), args)
 	if err != nil {
 		return routes.CallError(err)
 	}

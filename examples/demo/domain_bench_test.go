@@ -87,8 +87,52 @@ func BenchmarkTasksListClient(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := q.Call(ctx, env.client, TaskListArgs{}); err != nil {
+			if _, err := q.Call(ctx, env.client, TasksListArgs{}); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkTasksListCanned is GET /api/tasks through the demo's routes (the
+// member's cookie session, jwt identity) in front of a server that answers
+// every call with one recorded 10-task list at once: what remains is the
+// gateway's own cost per request (session, identity, the call, decode,
+// render, access log), for profiles (-cpuprofile, -memprofile).
+func BenchmarkTasksListCanned(b *testing.B) {
+	env := newTestEnv(b, routes.IdentityJWT)
+	ctx := convexclient.WithCredential(context.Background(), convexclient.UserToken(env.token("member")))
+	for range 2 { // the seed's 8 and 2 more: the bench's list
+		if _, err := env.bind.TasksCreate.Call(ctx, env.client, TasksCreateArgs{Title: "Bench task", Priority: TasksDocPriorityMedium}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	answer, err := env.client.CallRaw(ctx, convexclient.KindQuery, "tasks:list", []byte(`{}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	canned := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(answer)
+	}))
+	b.Cleanup(canned.Close)
+	client, err := convexclient.New(convexclient.Config{URL: canned.URL, DeployKey: testDeployKey})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env.wire(client, routes.IdentityJWT)
+	ck, _ := env.session("member")
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodGet, "/api/tasks", nil)
+			req.AddCookie(ck)
+			rec := httptest.NewRecorder()
+			env.e.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
 		}
 	})

@@ -17,20 +17,22 @@ func TestBodiesAccept(t *testing.T) {
 			t.Errorf("%s: %v", name, errs)
 		}
 	}
-	_, e := decodeBody[TaskCreate](false, []byte(`{"title":"a","priority":"low"}`))
-	check("TaskCreate", e)
-	_, e = decodeBody[TaskPatch](true, []byte(`{"status":"in progress"}`))
-	check("TaskPatch", e)
-	_, e = decodeBody[BeneficiaryCreate](false, []byte(`{"fullName":"a","phone":"","status":"inactive"}`))
-	check("BeneficiaryCreate", e)
-	_, e = decodeBody[BeneficiaryPatch](true, []byte(`{"notes":"n"}`))
-	check("BeneficiaryPatch", e)
-	_, e = decodeBody[DonationCreate](false, []byte(`{"donorName":"a","amount":1,"currency":"EUR","method":"cash","beneficiaryId":"`+id+`","receivedAt":5}`))
-	check("DonationCreate", e)
-	_, e = decodeBody[DonationPatch](true, []byte(`{"currency":"USD"}`))
-	check("DonationPatch", e)
-	_, e = decodeBody[MeetingPatch](true, []byte(`{"startsAt":1,"endsAt":2,"attendeeIds":[]}`))
-	check("MeetingPatch", e)
+	_, e := decodeBody[TasksCreateArgs](false, []byte(`{"title":"a","priority":"low"}`))
+	check("TasksCreateArgs", e)
+	_, e = decodeBody[TasksUpdateArgs](true, []byte(`{"status":"in progress"}`))
+	check("TasksUpdateArgs", e)
+	_, e = decodeBody[BeneficiariesCreateArgs](false, []byte(`{"fullName":"a","phone":"","status":"inactive"}`))
+	check("BeneficiariesCreateArgs", e)
+	_, e = decodeBody[BeneficiariesUpdateArgs](true, []byte(`{"notes":"n"}`))
+	check("BeneficiariesUpdateArgs", e)
+	_, e = decodeBody[DonationsCreateArgs](false, []byte(`{"donorName":"a","amount":1,"currency":"EUR","method":"cash","beneficiaryId":"`+id+`","receivedAt":5}`))
+	check("DonationsCreateArgs", e)
+	_, e = decodeBody[DonationsUpdateArgs](true, []byte(`{"currency":"USD"}`))
+	check("DonationsUpdateArgs", e)
+	_, e = decodeBody[MeetingsUpdateArgs](true, []byte(`{"startsAt":1,"endsAt":2,"attendeeIds":[]}`))
+	check("MeetingsUpdateArgs", e)
+	_, e = decodeBody[MeetingsCreateArgs](false, []byte(`{"title":"m","startsAt":1,"endsAt":2,"attendeeIds":["`+id+`"],"status":"scheduled"}`))
+	check("MeetingsCreateArgs", e)
 }
 
 // TestBodiesRefuse: the contract's rules, with its messages.
@@ -40,12 +42,20 @@ func TestBodiesRefuse(t *testing.T) {
 		errs routes.FieldErrors
 		want map[string]string
 	}{
-		{"BeneficiaryPatch", second(decodeBody[BeneficiaryPatch](true, []byte(`{"fullName":" ","city":"","status":"x"}`))),
+		{"BeneficiariesUpdateArgs", second(decodeBody[BeneficiariesUpdateArgs](true, []byte(`{"fullName":" ","city":"","status":"x"}`))),
 			map[string]string{"fullName": "fullName must not be empty", "status": "must be one of: active, inactive"}},
-		{"DonationPatch", second(decodeBody[DonationPatch](true, []byte(`{"amount":0,"method":"gold","beneficiaryId":""}`))),
+		{"DonationsUpdateArgs", second(decodeBody[DonationsUpdateArgs](true, []byte(`{"amount":0,"method":"gold","beneficiaryId":""}`))),
 			map[string]string{"amount": "amount must be a positive number", "method": "must be one of: cash, bank, card", "beneficiaryId": "must be a document id"}},
-		{"MeetingPatch", second(decodeBody[MeetingPatch](true, []byte(`{"startsAt":3,"endsAt":2,"status":"done"}`))),
+		{"MeetingsUpdateArgs", second(decodeBody[MeetingsUpdateArgs](true, []byte(`{"startsAt":3,"endsAt":2,"status":"done"}`))),
 			map[string]string{"endsAt": "endsAt must be after startsAt", "status": "must be one of: scheduled, completed, cancelled"}},
+		{"MeetingsCreateArgs", second(decodeBody[MeetingsCreateArgs](false, []byte(`{"title":"","startsAt":1,"endsAt":2,"attendeeIds":["a b"]}`))),
+			map[string]string{"title": "title must not be empty", "attendeeIds": "attendeeIds must contain document ids"}},
+		{"MeetingsCreateArgs types", second(decodeBody[MeetingsCreateArgs](false, []byte(`{"title":"","startsAt":"1","endsAt":2,"location":7}`))),
+			map[string]string{"startsAt": "must be a number", "location": "must be a string", "attendeeIds": "is required"}},
+		{"TasksCreateArgs", second(decodeBody[TasksCreateArgs](false, []byte(`{"title":" ","priority":"urgent","owner":"x"}`))),
+			map[string]string{"title": "title must not be empty", "priority": "must be one of: low, medium, high", "owner": "unknown field"}},
+		{"TasksUpdateArgs", second(decodeBody[TasksUpdateArgs](true, []byte(`{"id":"x","status":"done"}`))),
+			map[string]string{"id": "unknown field", "status": "must be one of: pending, in progress, completed, cancelled"}},
 	}
 	for _, tc := range cases {
 		if !maps.Equal(map[string]string(tc.errs), tc.want) {
@@ -58,7 +68,11 @@ func second[A, B any](_ A, b B) B { return b }
 
 // decodeBody decodes body into a T with the routes' body rules.
 func decodeBody[T any](nonEmpty bool, body []byte) (reflect.Value, routes.FieldErrors) {
-	spec, err := routes.NewBodySpec(reflect.TypeFor[T](), nonEmpty, "")
+	path := ""
+	if nonEmpty {
+		path = "id" // a patch: the id comes from the URL, as Resource does
+	}
+	spec, err := routes.NewBodySpec(reflect.TypeFor[T](), nonEmpty, path)
 	if err != nil {
 		panic(err)
 	}
@@ -66,15 +80,15 @@ func decodeBody[T any](nonEmpty bool, body []byte) (reflect.Value, routes.FieldE
 }
 
 func TestDecodeDonationRules(t *testing.T) {
-	_, errs := decodeBody[DonationCreate](false, []byte(`{"donorName":"A","amount":0,"currency":"eur","method":"wire","beneficiaryId":"a b","receivedAt":1.5e3}`))
+	_, errs := decodeBody[DonationsCreateArgs](false, []byte(`{"donorName":"A","amount":0,"currency":"eur","method":"wire","beneficiaryId":"a b","receivedAt":1.5e3}`))
 	want := map[string]string{"amount": "amount must be a positive number",
 		"currency": "currency must be a 3-letter uppercase code", "method": "must be one of: cash, bank, card",
 		"beneficiaryId": "must be a document id"}
 	if !maps.Equal(map[string]string(errs), want) {
 		t.Fatalf("errors = %v, want %v", errs, want)
 	}
-	v, errs := decodeBody[DonationCreate](false, []byte(`{"donorName":"A","amount":12.5,"currency":"EUR","method":"bank"}`))
-	if got, _ := v.Interface().(*DonationCreate); errs != nil || got.Amount != 12.5 || got.ReceivedAt != nil {
+	v, errs := decodeBody[DonationsCreateArgs](false, []byte(`{"donorName":"A","amount":12.5,"currency":"EUR","method":"bank"}`))
+	if got, _ := v.Interface().(*DonationsCreateArgs); errs != nil || got.Amount != 12.5 || got.ReceivedAt.Set {
 		t.Fatalf("got %+v, %v", got, errs)
 	}
 }

@@ -35,6 +35,15 @@ type testEnv struct {
 	sess     *auth.Sessions
 	csrf     *auth.CSRF
 	users    map[string]accounts.Account // by name: admin, manager, member, inactive
+	// signedIn is the session do uses per user name: one each, as a browser
+	// keeps its cookie (the gateway caps sessions per user and revokes the
+	// oldest, so a session per request would sign earlier ones out).
+	signedIn map[string]signedIn
+}
+
+type signedIn struct {
+	cookie *http.Cookie
+	csrf   string
 }
 
 const (
@@ -154,7 +163,15 @@ func (env *testEnv) do(method, path, user string, body any) (int, []byte) {
 		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	}
 	if user != "" {
-		ck, csrf := env.session(user)
+		si, ok := env.signedIn[user]
+		if !ok {
+			si.cookie, si.csrf = env.session(user)
+			if env.signedIn == nil {
+				env.signedIn = map[string]signedIn{}
+			}
+			env.signedIn[user] = si
+		}
+		ck, csrf := si.cookie, si.csrf
 		req.AddCookie(ck)
 		req.Header.Set(routes.HeaderCSRF, csrf)
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 func TestStatsCountDecodesInt64(t *testing.T) {
-	var s DonationStats
+	var s DonationsStatsResult
 	err := convexclient.Unmarshal([]byte(`{"byMethod":{"bank":1.0,"card":2.0,"cash":0.0},"count":{"$integer":"HgAAAAAAAAA="},"total":3.0}`), &s)
 	if err != nil || s.Count != 30 || s.ByMethod.Card != 2 {
 		t.Fatalf("%+v %v", s, err)
@@ -22,12 +22,11 @@ func TestStatsCountDecodesInt64(t *testing.T) {
 
 func TestArgsEncoding(t *testing.T) {
 	// A patch sends only the fields set, and the cursor of a first page as null.
-	title := "x"
-	got, err := convexclient.Marshal(TaskPatch{ID: "t1", Title: &title})
+	got, err := convexclient.Marshal(TasksUpdateArgs{ID: "t1", Title: convexclient.Some("x")})
 	if err != nil || string(got) != `{"id":"t1","title":"x"}` {
 		t.Fatalf("%s %v", got, err)
 	}
-	got, err = convexclient.Marshal(ListArgs{PaginationOpts: PaginationOpts{NumItems: 5}})
+	got, err = convexclient.Marshal(UsersListArgs{PaginationOpts: UsersListArgsPaginationOpts{NumItems: 5}})
 	if err != nil || string(got) != `{"paginationOpts":{"cursor":null,"numItems":5}}` {
 		t.Fatalf("%s %v", got, err)
 	}

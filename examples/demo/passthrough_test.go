@@ -290,7 +290,7 @@ func testPassthroughAuth(t *testing.T, mode string) {
 
 // TestPassthroughUnconfigured: an unconfigured backend, end to end.
 func TestPassthroughUnconfigured(t *testing.T) {
-	exposure, err := routes.NewExposure(nil, NewBindings().Registry)
+	exposure, err := routes.NewExposure(nil, New().Registry())
 	if err != nil {
 		t.Fatal(err)
 	}

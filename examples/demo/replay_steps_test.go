@@ -199,7 +199,7 @@ func (r *replayEnv) matchRecorded(label, path string, st int, out []byte, value 
 		if err := convexclient.Unmarshal(value, &rec); err != nil {
 			fail("%v", err)
 		}
-		got := decodeJSON[DonationStats](r.t, out)
+		got := decodeJSON[DonationsStatsResult](r.t, out)
 		if int64(got.Count) != int64(rec.Count) || got.Total != rec.Total ||
 			!strings.Contains(string(out), `"count":`+strconv.FormatInt(int64(rec.Count), 10)) {
 			fail("stats differ")
@@ -213,6 +213,9 @@ func (r *replayEnv) matchRecorded(label, path string, st int, out []byte, value 
 		if rec.ID == "" || got.ID != rec.ID {
 			fail("document %q, recorded %q", got.ID, rec.ID)
 		}
+	}
+	if st == http.StatusOK && !strings.Contains(string(value), `"page":`) && !strings.HasPrefix(string(value), "[") {
+		r.sameValue(out, value, fail) // a document or the stats: every field, as recorded
 	}
 }
 
@@ -250,6 +253,21 @@ func (r *replayEnv) matchList(label, path string, out []byte, value json.RawMess
 	if len(got.Items) != len(want) {
 		fail("%d items, recorded %d", len(got.Items), len(want))
 	}
+	// Every field of every item, as recorded: the data path drops nothing.
+	var recItems []json.RawMessage
+	if strings.HasPrefix(string(value), "[") {
+		_ = json.Unmarshal(value, &recItems)
+	} else {
+		var p struct {
+			Page []json.RawMessage `json:"page"`
+		}
+		_ = json.Unmarshal(value, &p)
+		recItems = p.Page
+	}
+	gotItems := decodeJSON[listBody[json.RawMessage]](r.t, out).Items
+	for i := range min(len(gotItems), len(recItems)) {
+		r.sameValue(gotItems[i], recItems[i], fail)
+	}
 	for i := range want {
 		if got.Items[i].ID != want[i].ID {
 			fail("item %d is %s, recorded %s", i, got.Items[i].ID, want[i].ID)
@@ -266,6 +284,23 @@ func (r *replayEnv) matchList(label, path string, out []byte, value json.RawMess
 	}
 	if got.NextCursor != nil {
 		r.vars["cursor"] = *got.NextCursor
+	}
+}
+
+// sameValue fails unless the REST JSON rest is the recorded Convex value
+// rec in REST form (restForm): the same fields with the same values.
+func (r *replayEnv) sameValue(rest, rec []byte, fail func(string, ...any)) {
+	r.t.Helper()
+	want, err := restForm(rec)
+	if err != nil {
+		fail("recorded value: %v", err)
+	}
+	got, err := plainJSON(rest)
+	if err != nil {
+		fail("answer: %v", err)
+	}
+	if same, where := sameJSON(got, want, "$"); !same {
+		fail("REST value differs from the recorded one at %s", where)
 	}
 }
 
@@ -288,8 +323,8 @@ func asUser(name, idVar string) func(r *replayEnv) error {
 // gateway does (deploy key, no identity).
 func createNotification(user, title, body string) func(r *replayEnv) error {
 	return func(r *replayEnv) error {
-		_, err := r.bind.CreateNotification.Call(context.Background(), r.client,
-			NotificationCreateArgs{UserID: r.vars[user], Title: title, Body: body})
+		_, err := r.bind.NotificationsCreate.Call(context.Background(), r.client,
+			NotificationsCreateArgs{UserID: UsersID(r.vars[user]), Title: title, Body: body})
 		return err
 	}
 }

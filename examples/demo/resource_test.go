@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/routes"
 )
 
@@ -12,17 +13,17 @@ import (
 
 func TestBeneficiariesRoutes(t *testing.T) {
 	env := newTestEnv(t, routes.IdentityAdmin)
-	all := collect(t, env, "/api/beneficiaries?limit=7", "member", func(b Beneficiary) string { return b.ID })
+	all := collect(t, env, "/api/beneficiaries?limit=7", "member", func(b BeneficiariesDoc) string { return string(b.ID) })
 	if len(all) != 25 {
 		t.Fatalf("%d beneficiaries, want the 25 seeded", len(all))
 	}
-	for _, b := range collect(t, env, "/api/beneficiaries?status=inactive", "member", func(b Beneficiary) string { return b.ID }) {
+	for _, b := range collect(t, env, "/api/beneficiaries?status=inactive", "member", func(b BeneficiariesDoc) string { return string(b.ID) }) {
 		if b.Status != "inactive" {
 			t.Fatalf("status filter: %+v", b)
 		}
 	}
-	st, body := env.do(http.MethodGet, "/api/beneficiaries/"+all[0].ID, "member", nil)
-	if got := decodeJSON[Beneficiary](t, body); st != http.StatusOK || got.ID != all[0].ID || got.FullName != all[0].FullName {
+	st, body := env.do(http.MethodGet, "/api/beneficiaries/"+string(all[0].ID), "member", nil)
+	if got := decodeJSON[BeneficiariesDoc](t, body); st != http.StatusOK || got.ID != all[0].ID || got.FullName != all[0].FullName {
 		t.Fatalf("get: %d %s", st, body)
 	}
 
@@ -31,7 +32,8 @@ func TestBeneficiariesRoutes(t *testing.T) {
 	wantError(t, st, body, http.StatusForbidden, "forbidden")
 	st, body = env.do(http.MethodPost, "/api/beneficiaries", "manager", map[string]any{"city": 5, "status": "gone"})
 	eb := wantError(t, st, body, http.StatusBadRequest, routes.CodeInvalidRequest)
-	if len(eb.Error.Fields) != 2 || eb.Error.Fields["fullName"] == "" || eb.Error.Fields["city"] == "" {
+	if len(eb.Error.Fields) != 3 || eb.Error.Fields["fullName"] == "" || eb.Error.Fields["city"] == "" ||
+		eb.Error.Fields["status"] != "must be one of: active, inactive" {
 		t.Fatalf("fields: %v", eb.Error.Fields)
 	}
 	st, body = env.do(http.MethodPost, "/api/beneficiaries", "manager", newB)
@@ -43,8 +45,8 @@ func TestBeneficiariesRoutes(t *testing.T) {
 		t.Fatalf("update: %d %s", st, body)
 	}
 	st, body = env.do(http.MethodGet, "/api/beneficiaries/"+id, "member", nil)
-	got := decodeJSON[Beneficiary](t, body)
-	if got.Status != "inactive" || got.Phone == nil || *got.Phone != "+1 555" || got.City == nil || *got.City != "Arlington" {
+	got := decodeJSON[BeneficiariesDoc](t, body)
+	if got.Status != "inactive" || got.Phone != convexclient.Some("+1 555") || got.City != convexclient.Some("Arlington") {
 		t.Fatalf("after update: %s", body)
 	}
 	st, body = env.do(http.MethodPatch, "/api/beneficiaries/"+id, "manager", map[string]any{"fullName": strings.Repeat("x", 201)})
@@ -72,7 +74,7 @@ func TestBeneficiariesRoutes(t *testing.T) {
 
 func TestMeetingsRoutes(t *testing.T) {
 	env := newTestEnv(t, routes.IdentityAdmin)
-	all := collect(t, env, "/api/meetings?limit=5", "member", func(m Meeting) string { return m.ID })
+	all := collect(t, env, "/api/meetings?limit=5", "member", func(m MeetingsDoc) string { return string(m.ID) })
 	if len(all) != 12 {
 		t.Fatalf("%d meetings, want 12", len(all))
 	}
@@ -91,7 +93,7 @@ func TestMeetingsRoutes(t *testing.T) {
 	}
 	id := decodeJSON[createdResponse](t, body).ID
 	st, body = env.do(http.MethodGet, "/api/meetings/"+id, "member", nil)
-	if got := decodeJSON[Meeting](t, body); st != http.StatusOK || len(got.AttendeeIDs) != 2 || got.Status != "scheduled" {
+	if got := decodeJSON[MeetingsDoc](t, body); st != http.StatusOK || len(got.AttendeeIDs) != 2 || got.Status != "scheduled" {
 		t.Fatalf("get: %d %s", st, body)
 	}
 	st, body = env.do(http.MethodPost, "/api/meetings", "admin", map[string]any{"title": "x", "startsAt": 2, "endsAt": 1, "attendeeIds": []string{}})

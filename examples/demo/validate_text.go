@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/routes"
 )
 
@@ -49,16 +50,16 @@ func requiredText(errs routes.FieldErrors, field, s string, max int) {
 }
 
 // optionalRequiredText applies requiredText to a patch field when it is set.
-func optionalRequiredText(errs routes.FieldErrors, field string, s *string, max int) {
-	if s != nil {
-		requiredText(errs, field, *s, max)
+func optionalRequiredText(errs routes.FieldErrors, field string, s convexclient.Optional[string], max int) {
+	if v, ok := s.Get(); ok {
+		requiredText(errs, field, v, max)
 	}
 }
 
-// optionalText is the contract's optionalText(field, value, max): nil passes,
-// an empty string is allowed.
-func optionalText(errs routes.FieldErrors, field string, s *string, max int) {
-	if s != nil && jsLen(jsTrim(*s)) > max {
+// optionalText is the contract's optionalText(field, value, max): unset
+// passes, an empty string is allowed.
+func optionalText(errs routes.FieldErrors, field string, s convexclient.Optional[string], max int) {
+	if v, ok := s.Get(); ok && jsLen(jsTrim(v)) > max {
 		errs.Add(field, field+" must be at most "+strconv.Itoa(max)+" characters")
 	}
 }
@@ -86,14 +87,21 @@ func currencyCode(errs routes.FieldErrors, field, s string) {
 	}
 }
 
+// optionalDocID checks an optional document id field when it is set.
+func optionalDocID[T ~string](errs routes.FieldErrors, field string, id convexclient.Optional[T]) {
+	if v, ok := id.Get(); ok {
+		routes.CheckDocumentID(errs, field, string(v))
+	}
+}
+
 // docIDs checks a list of document ids: at most max entries, each an id.
-func docIDs(errs routes.FieldErrors, field string, ids []string, max int) {
+func docIDs[T ~string](errs routes.FieldErrors, field string, ids []T, max int) {
 	if len(ids) > max {
 		errs.Add(field, field+" must have at most "+strconv.Itoa(max)+" entries")
 		return
 	}
 	for _, id := range ids {
-		if !routes.ValidDocumentID(id) {
+		if !routes.ValidDocumentID(string(id)) {
 			errs.Add(field, field+" must contain document ids")
 			return
 		}

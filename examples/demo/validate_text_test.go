@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/convexgw/convexgw/convexclient"
 	"github.com/convexgw/convexgw/routes"
 )
 
@@ -33,11 +34,9 @@ func TestTextRules(t *testing.T) {
 	requiredText(errs, "title", " ", 5)
 	requiredText(errs, "fullName", strings.Repeat("😀", 3), 5) // 6 UTF-16 units
 	requiredText(errs, "donorName", " abcde ", 5)             // trimmed to 5: ok
-	long := strings.Repeat("x", 3)
-	optionalText(errs, "notes", &long, 2)
-	empty := ""
-	optionalText(errs, "city", &empty, 2) // empty optional text is allowed
-	optionalText(errs, "phone", nil, 2)
+	optionalText(errs, "notes", convexclient.Some(strings.Repeat("x", 3)), 2)
+	optionalText(errs, "city", convexclient.Some(""), 2) // empty optional text is allowed
+	optionalText(errs, "phone", convexclient.Optional[string]{}, 2)
 	currencyCode(errs, "currency", "EURO")
 	positiveAmount(errs, "amount", -1)
 	want := map[string]string{
