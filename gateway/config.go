@@ -315,15 +315,7 @@ func (c Config) Validate() error {
 	if c.AccountsFindByEmail == "" {
 		bad("ACCOUNTS_FIND_BY_EMAIL", "required: the internal query that looks a user up by email")
 	}
-	for _, f := range []struct{ setting, path string }{
-		{"ACCOUNTS_FIND_BY_EMAIL", c.AccountsFindByEmail},
-		{"ACCOUNTS_RECORD_LOGIN", offIsEmpty(c.AccountsRecordLogin)},
-		{"ACCOUNTS_SET_PASSWORD_HASH", offIsEmpty(c.AccountsSetPasswordHash)},
-		{"ACCOUNTS_CREATE_USER", offIsEmpty(c.AccountsCreateUser)},
-		{"ACCOUNTS_MARK_EMAIL_VERIFIED", offIsEmpty(c.AccountsMarkEmailVerified)},
-		{"ACCOUNTS_FIND_BY_ID", offIsEmpty(c.AccountsFindByID)},
-		{"ACCOUNTS_AUTHORIZE_INVITATION", offIsEmpty(c.AccountsAuthorizeInvitation)},
-	} {
+	for _, f := range c.accountSettings() {
 		if f.path != "" && !convexclient.ValidPath(f.path) {
 			bad(f.setting, "%q is not a Convex function path (module:function)", f.path)
 		}
@@ -610,6 +602,23 @@ func (c Config) resilience() (convexclient.BreakerSettings, convexclient.LimitSe
 		convexclient.LimitSettings{Query: c.ConvexMaxQueries, Mutation: c.ConvexMaxMutations, Action: c.ConvexMaxActions,
 			Background: c.ConvexMaxBackground, MaxWait: wait},
 		convexclient.TimeoutSettings{Query: c.ConvexTimeout, Mutation: c.ConvexTimeout, Action: c.ConvexActionTimeout}
+}
+
+// accountSetting is one ACCOUNTS_* setting and the function path it names
+// ("" when switched off).
+type accountSetting struct{ setting, path string }
+
+// accountSettings lists the ACCOUNTS_* settings with their function paths.
+func (c Config) accountSettings() []accountSetting {
+	return []accountSetting{
+		{"ACCOUNTS_FIND_BY_EMAIL", c.AccountsFindByEmail},
+		{"ACCOUNTS_RECORD_LOGIN", offIsEmpty(c.AccountsRecordLogin)},
+		{"ACCOUNTS_SET_PASSWORD_HASH", offIsEmpty(c.AccountsSetPasswordHash)},
+		{"ACCOUNTS_CREATE_USER", offIsEmpty(c.AccountsCreateUser)},
+		{"ACCOUNTS_MARK_EMAIL_VERIFIED", offIsEmpty(c.AccountsMarkEmailVerified)},
+		{"ACCOUNTS_FIND_BY_ID", offIsEmpty(c.AccountsFindByID)},
+		{"ACCOUNTS_AUTHORIZE_INVITATION", offIsEmpty(c.AccountsAuthorizeInvitation)},
+	}
 }
 
 // accountFunctions are the accounts contract's function names ("off" and ""

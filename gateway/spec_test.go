@@ -49,7 +49,8 @@ func specConfig() Config {
 // TestFunctionSpecCheckCoversAccountFlows: the account flows' functions
 // (ACCOUNTS_CREATE_USER, ACCOUNTS_MARK_EMAIL_VERIFIED, ACCOUNTS_FIND_BY_ID,
 // ACCOUNTS_AUTHORIZE_INVITATION: public) are checked like the login contract's: missing or of the wrong kind or
-// visibility stops a strict gateway, naming the function; "off" leaves
+// visibility stops a strict gateway, naming the function (and, when it is
+// missing, the setting that switches it off); "off" leaves
 // one out of the check.
 func TestFunctionSpecCheckCoversAccountFlows(t *testing.T) {
 	for _, tt := range []struct {
@@ -58,7 +59,7 @@ func TestFunctionSpecCheckCoversAccountFlows(t *testing.T) {
 		naming string // "" = accepted
 	}{
 		{"all present", func(map[string]string, *Config) {}, ""},
-		{"createUser missing", func(s map[string]string, _ *Config) { delete(s, "auth.js:createUser") }, "auth:createUser: missing"},
+		{"createUser missing", func(s map[string]string, _ *Config) { delete(s, "auth.js:createUser") }, "auth:createUser: missing (declared by ACCOUNTS_CREATE_USER; set ACCOUNTS_CREATE_USER=off"},
 		{"markEmailVerified public", func(s map[string]string, _ *Config) { s["auth.js:markEmailVerified"] = "Mutation public" },
 			"auth:markEmailVerified: visibility mismatch"},
 		{"getUserById a mutation", func(s map[string]string, _ *Config) { s["auth.js:getUserById"] = "Mutation internal" },

@@ -221,6 +221,7 @@ func (g *Gateway) checkBindings(spec *functionSpec, regs ...*convexclient.Regist
 		case !errors.As(err, &se):
 			return fmt.Errorf("FUNCTION_SPEC_FILE %s: %w", spec.path, err)
 		default:
+			g.hintAccountSettings(se)
 			errs = append(errs, err)
 		}
 	}
@@ -233,6 +234,23 @@ func (g *Gateway) checkBindings(spec *functionSpec, regs ...*convexclient.Regist
 	}
 	g.log.Warn("function spec mismatch", zap.Error(err))
 	return nil
+}
+
+// hintAccountSettings names, on a login-contract function the deployment
+// lacks, the setting that declares it, so the operator of an app without
+// that account flow knows to switch it off.
+func (g *Gateway) hintAccountSettings(se *convexclient.SpecError) {
+	settings := map[string]string{}
+	for _, f := range g.cfg.accountSettings() {
+		if f.path != "" {
+			settings[f.path] = f.setting
+		}
+	}
+	for i, p := range se.Problems {
+		if s, ok := settings[p.Path]; ok && p.Problem == "missing" {
+			se.Problems[i].Problem = fmt.Sprintf("missing (declared by %s; set %s=off if the app has no such function)", s, s)
+		}
+	}
 }
 
 // redisPrefix goes before every key the gateway writes to Redis.

@@ -5,9 +5,12 @@
 // serves the same functions from Go on a convextest fake, for tests and
 // for trying the config-only gateway locally (go run ./examples/messages/fakeserver).
 //
-// It has no after-login mutations: run the gateway with
-// ACCOUNTS_FIND_BY_EMAIL=users:byEmail, ACCOUNTS_RECORD_LOGIN=off and
-// ACCOUNTS_SET_PASSWORD_HASH=off.
+// It has no after-login mutations and no account flows: run the gateway
+// with ACCOUNTS_FIND_BY_EMAIL=users:byEmail and the other ACCOUNTS_*
+// settings off (ACCOUNTS_RECORD_LOGIN, ACCOUNTS_SET_PASSWORD_HASH,
+// ACCOUNTS_CREATE_USER, ACCOUNTS_MARK_EMAIL_VERIFIED, ACCOUNTS_FIND_BY_ID,
+// ACCOUNTS_AUTHORIZE_INVITATION), as examples/messages/clientcheck/run.sh
+// does; with FUNCTION_SPEC_FILE the start-up check names any left on.
 package messages
 
 import (

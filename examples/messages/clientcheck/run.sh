@@ -39,6 +39,7 @@ env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
   PASSTHROUGH_EXPOSE='messages:*' FUNCTION_SPEC_FILE="$root/testdata/messages/function-spec.json" FUNCTION_SPEC_STRICT=true \
   ACCOUNTS_FIND_BY_EMAIL=users:byEmail ACCOUNTS_RECORD_LOGIN=off ACCOUNTS_SET_PASSWORD_HASH=off \
   ACCOUNTS_CREATE_USER=off ACCOUNTS_MARK_EMAIL_VERIFIED=off ACCOUNTS_FIND_BY_ID=off \
+  ACCOUNTS_AUTHORIZE_INVITATION=off \
   "$work/gateway" >"$work/gateway.log" 2>&1 &
 pids+=($!)
 
