@@ -105,6 +105,9 @@ func Run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	}
 	defer func() { _ = log.Sync() }()
 	applyGOMAXPROCS(log, lookupEnv, cfg.BcryptWorkers)
+	if cfg.RedisURL != "" {
+		routeRedisLogs(log)
+	}
 	gopts.Logger = log
 	g, err := gateway.New(cfg, gopts)
 	if err != nil {
