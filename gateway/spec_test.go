@@ -69,6 +69,8 @@ func TestFunctionSpecCheckCoversAccountFlows(t *testing.T) {
 			s["users.js:byId"] = "Query internal"
 			c.AccountsFindByID = "users:byId"
 		}, ""},
+		{"lookup missing", func(s map[string]string, _ *Config) { delete(s, "users.js:byEmail") },
+			"users:byEmail: missing (declared by ACCOUNTS_FIND_BY_EMAIL, which login needs)"},
 		{"authorizeInvitation internal", func(s map[string]string, _ *Config) { s["invites.js:authorize"] = "Query internal" },
 			"invites:authorize: visibility mismatch"},
 		{"switched off", func(s map[string]string, c *Config) {

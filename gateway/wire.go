@@ -247,7 +247,12 @@ func (g *Gateway) hintAccountSettings(se *convexclient.SpecError) {
 		}
 	}
 	for i, p := range se.Problems {
-		if s, ok := settings[p.Path]; ok && p.Problem == "missing" {
+		s, ok := settings[p.Path]
+		switch {
+		case !ok || p.Problem != "missing":
+		case s == "ACCOUNTS_FIND_BY_EMAIL": // required: it cannot be switched off
+			se.Problems[i].Problem = "missing (declared by " + s + ", which login needs)"
+		default:
 			se.Problems[i].Problem = fmt.Sprintf("missing (declared by %s; set %s=off if the app has no such function)", s, s)
 		}
 	}
