@@ -191,29 +191,20 @@ func (a *API) login(c echo.Context) error {
 	default:
 		needsRehash, err = a.d.Passwords.Verify(ctx, user.PasswordHash, req.Password)
 	}
-	if err == nil {
-		err = attempt.Succeed(ctx)
-		switch {
-		case errors.Is(err, auth.ErrLocked):
-			reason, err = "locked_during_check", errors.Join(auth.ErrInvalidCredentials, err)
-		case err != nil:
-			return err // state store
+	bad, locked, err := a.settleAttempt(ctx, attempt, err)
+	switch {
+	case err != nil:
+		if errors.Is(err, auth.ErrBusy) {
+			outcome = "busy"
 		}
-	}
-	if err != nil {
-		if !errors.Is(err, auth.ErrInvalidCredentials) {
-			if errors.Is(err, auth.ErrBusy) {
-				outcome = "busy"
-			}
-			if errors.Is(err, auth.ErrStore) {
-				return err // Succeed could not read or clear the lock
-			}
-			return a.release(ctx, attempt, err) // the pool was full: nothing was checked
+		return err
+	case bad != nil:
+		if locked {
+			reason = "locked_during_check"
 		}
-		_ = attempt.Fail(ctx)
 		outcome = "invalid_credentials"
 		refused(reason)
-		return errInvalidCredentials(err)
+		return errInvalidCredentials(bad)
 	}
 	if a.d.Flows.RequireEmailVerification && !user.EmailVerified {
 		// Only now, with the password verified: the answer tells nothing
@@ -247,6 +238,36 @@ func (a *API) login(c echo.Context) error {
 // release takes back an attempt whose password was never checked (the
 // lookup failed, the pool was full), so an outage does not lock users out,
 // and returns err.
+// settleAttempt ends a guarded password check whose comparison returned
+// verr. A match clears the attempt (Succeed). A wrong password, or a lock
+// another request set while this one was comparing, counts as a failure
+// (Fail) and comes back as bad, matching auth.ErrInvalidCredentials;
+// locked reports the latter. Any other error is returned as err: the
+// state store's (503 state_unavailable; the lock could not be read or
+// cleared) or the password pool's (the attempt is released: nothing was
+// checked).
+func (a *API) settleAttempt(ctx context.Context, attempt *auth.Attempt, verr error) (bad error, locked bool, err error) {
+	if verr == nil {
+		serr := attempt.Succeed(ctx)
+		switch {
+		case serr == nil:
+			return nil, false, nil
+		case errors.Is(serr, auth.ErrLocked):
+			verr, locked = errors.Join(auth.ErrInvalidCredentials, serr), true
+		default:
+			return nil, false, serr
+		}
+	}
+	if !errors.Is(verr, auth.ErrInvalidCredentials) {
+		if errors.Is(verr, auth.ErrStore) {
+			return nil, false, verr
+		}
+		return nil, false, a.release(ctx, attempt, verr)
+	}
+	_ = attempt.Fail(ctx)
+	return verr, locked, nil
+}
+
 func (a *API) release(ctx context.Context, attempt *auth.Attempt, err error) error {
 	if rerr := attempt.Release(context.WithoutCancel(ctx)); rerr != nil {
 		a.log.Warn("taking back a login attempt", zap.String("request_id", RequestIDFrom(ctx)), zap.Error(rerr))

@@ -133,21 +133,21 @@ const verifyResendMessage = "If this address has an account waiting for confirma
 // (whether the address has an account, and whether it is verified, shows
 // only in the inbox).
 func (a *API) resendVerification(c echo.Context) error {
-	f := a.d.Flows
-	if f.Tokens == nil || a.d.Accounts == nil {
-		return errNotEnabled("Email verification")
-	}
-	if f.Mailer == nil {
-		return errMailNotConfigured("Email verification")
-	}
-	return a.mailingFlow(c, PolicyVerifyResendIP, PolicyVerifyResendEmail, TaskResendVerification, verifyResendMessage)
+	return a.mailingFlow(c, "Email verification", PolicyVerifyResendIP, PolicyVerifyResendEmail, TaskResendVerification, verifyResendMessage)
 }
 
 // mailingFlow is the request half of a flow that mails an address what
-// its account calls for (resend, forgot password): the origin policy, the
-// body {email}, the per-IP then per-email limits, the task queued, the
-// one 202.
-func (a *API) mailingFlow(c echo.Context, ipPolicy, emailPolicy, task, message string) error {
+// its account calls for (resend, forgot password): the feature (named for
+// the answer) must have its tokens, accounts and mailer; then the origin
+// policy, the body {email}, the per-IP then per-email limits, the task
+// queued, the one 202.
+func (a *API) mailingFlow(c echo.Context, feature, ipPolicy, emailPolicy, task, message string) error {
+	if a.d.Flows.Tokens == nil || a.d.Accounts == nil {
+		return errNotEnabled(feature)
+	}
+	if a.d.Flows.Mailer == nil {
+		return errMailNotConfigured(feature)
+	}
 	if err := a.checkOrigin(c); err != nil {
 		return err
 	}

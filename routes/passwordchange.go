@@ -74,28 +74,19 @@ func (a *API) changePassword(c echo.Context) error {
 		}
 		return err // 429 rate_limited / account_locked, or 503 state_unavailable
 	}
-	_, err = a.d.Passwords.Verify(ctx, acct.PasswordHash, in.CurrentPassword)
-	reason := "wrong_password"
-	if err == nil {
-		err = attempt.Succeed(ctx)
-		switch {
-		case errors.Is(err, auth.ErrLocked):
-			reason, err = "locked_during_check", errors.Join(auth.ErrInvalidCredentials, err)
-		case err != nil:
-			return err // state store
+	_, verr := a.d.Passwords.Verify(ctx, acct.PasswordHash, in.CurrentPassword)
+	bad, locked, err := a.settleAttempt(ctx, attempt, verr)
+	switch {
+	case err != nil:
+		return err
+	case bad != nil:
+		reason := "wrong_password"
+		if locked {
+			reason = "locked_during_check"
 		}
-	}
-	if err != nil {
-		if !errors.Is(err, auth.ErrInvalidCredentials) {
-			if errors.Is(err, auth.ErrStore) {
-				return err
-			}
-			return a.release(ctx, attempt, err) // the pool was full: nothing was checked
-		}
-		_ = attempt.Fail(ctx)
 		a.flowLog(ctx, "password change refused", reason, acct.Email, zap.String("user_id", acct.ID))
 		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidCredentials,
-			Message: "The current password is incorrect.", Fields: map[string]string{"currentPassword": "is incorrect"}, Err: err}
+			Message: "The current password is incorrect.", Fields: map[string]string{"currentPassword": "is incorrect"}, Err: bad}
 	}
 	if in.NewPassword == in.CurrentPassword {
 		return Invalid(map[string]string{"newPassword": "must differ from the current password"})

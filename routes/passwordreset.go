@@ -22,14 +22,7 @@ const forgotMessage = "If an account uses this address, we sent it a link to cho
 // token, no rendering: two limiter steps and one enqueue), so neither the
 // body nor the timing tells whether the email has an account.
 func (a *API) forgotPassword(c echo.Context) error {
-	f := a.d.Flows
-	if f.Tokens == nil || a.d.Accounts == nil {
-		return errNotEnabled("Password reset")
-	}
-	if f.Mailer == nil {
-		return errMailNotConfigured("Password reset")
-	}
-	return a.mailingFlow(c, PolicyForgotPasswordIP, PolicyForgotPasswordEmail, TaskForgotPassword, forgotMessage)
+	return a.mailingFlow(c, "Password reset", PolicyForgotPasswordIP, PolicyForgotPasswordEmail, TaskForgotPassword, forgotMessage)
 }
 
 // setPasswordJSON is the body of reset-password and accept-invitation.
