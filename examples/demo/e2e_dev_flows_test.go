@@ -2,7 +2,6 @@ package demo
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -84,22 +83,7 @@ func (d *devClient) post(path string, body any) httpResult {
 // afterwards), a sign-up verified by its link, an invitation accepted, a
 // password change.
 func TestE2EDevModeFlows(t *testing.T) {
-	cfg := gateway.Defaults()
-	cfg.Dev, cfg.SignUpEnabled = true, true
-	cfg.ListenAddr, cfg.AdminAddr = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.BcryptCost = 4
-	g, err := gateway.New(cfg, gateway.Options{App: New(), DevBackend: DevBackend})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := g.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = g.Shutdown(ctx)
-	})
+	g := devGateway(t, func(cfg *gateway.Config) { cfg.SignUpEnabled = true })
 	status := func(label string, r httpResult, want int) {
 		t.Helper()
 		if r.status != want {

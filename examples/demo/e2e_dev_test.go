@@ -18,12 +18,16 @@ import (
 
 // devGateway runs the gateway as `gateway -dev` does: the demo app on its
 // embedded dev backend (a loopback port), ephemeral keys, jwt identity.
-func devGateway(t *testing.T) *gateway.Gateway {
+// Edits, if any, change the configuration before the gateway starts.
+func devGateway(t *testing.T, edits ...func(*gateway.Config)) *gateway.Gateway {
 	t.Helper()
 	cfg := gateway.Defaults()
 	cfg.Dev = true
 	cfg.ListenAddr, cfg.AdminAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.BcryptCost = 4 // below the seed's 10: cheap dummy hash, no re-hash (bcrypt is slow under -race)
+	for _, edit := range edits {
+		edit(&cfg)
+	}
 	g, err := gateway.New(cfg, gateway.Options{App: New(), DevBackend: DevBackend})
 	if err != nil {
 		t.Fatal(err)
